@@ -1,0 +1,155 @@
+// The graph IR: what the loader produces and the passes read.
+//
+// Nothing here depends on protobuf or ONNX headers. Weight bytes are never
+// stored: a tensor keeps its element type and dims, and its values only when
+// it is small (kMaxConstElements or fewer) so that shape computations
+// (Reshape targets, Pad pads, Resize scales and sizes ...) can read them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "shapelint/ir/dim.h"
+
+namespace shapelint::ir {
+
+// ONNX TensorProto.DataType numbers (stable in the ONNX spec).
+enum ElemType : int32_t {
+  kUndefined = 0,
+  kFloat = 1,
+  kUint8 = 2,
+  kInt8 = 3,
+  kUint16 = 4,
+  kInt16 = 5,
+  kInt32 = 6,
+  kInt64 = 7,
+  kString = 8,
+  kBool = 9,
+  kFloat16 = 10,
+  kDouble = 11,
+  kUint32 = 12,
+  kUint64 = 13,
+  kComplex64 = 14,
+  kComplex128 = 15,
+  kBfloat16 = 16,
+};
+
+// "float", "int64" ... ; "undefined" for 0, "type<N>" for numbers we do not name.
+std::string elemTypeName(int32_t type);
+bool isIntegerType(int32_t type);
+bool isFloatingType(int32_t type);
+
+// Tensors of at most this many elements keep their values in the IR.
+inline constexpr int64_t kMaxConstElements = 1024;
+
+// Values of a small constant tensor, row-major. Integer and bool element
+// types fill `ints`; floating types fill `reals`.
+struct ConstData {
+  std::vector<int64_t> ints;
+  std::vector<double> reals;
+  bool isReal = false;
+  size_t size() const { return isReal ? reals.size() : ints.size(); }
+};
+
+// A tensor as the IR keeps it: element type, dims and (when small) values.
+struct TensorInfo {
+  int32_t elemType = kUndefined;
+  std::vector<int64_t> dims;
+  std::optional<ConstData> data;  // absent for large or external tensors
+  bool external = false;          // data_location EXTERNAL: never opened
+};
+
+struct Graph;
+
+struct Attribute {
+  enum class Type { kInt, kFloat, kString, kInts, kFloats, kStrings, kTensor, kGraph, kGraphs, kOther };
+  std::string name;
+  Type type = Type::kOther;
+  int64_t i = 0;
+  double f = 0.0;
+  std::string s;
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+  std::vector<std::string> strings;
+  std::optional<TensorInfo> tensor;
+  std::vector<std::shared_ptr<Graph>> graphs;  // one for kGraph, many for kGraphs
+};
+
+// "int", "ints", "graph" ... for messages.
+const char* attributeTypeName(Attribute::Type type);
+
+struct Node {
+  std::string opType;
+  std::string domain;          // "" is the default ONNX domain (ai.onnx)
+  std::string name;            // the model's name, or a synthesised one
+  bool nameSynthesised = false;
+  std::vector<std::string> inputs;   // "" is an absent optional input
+  std::vector<std::string> outputs;  // "" is an absent optional output
+  std::vector<Attribute> attributes;
+  size_t index = 0;            // position in Graph::nodes (the model's order)
+
+  const Attribute* attr(const std::string& attrName) const;
+};
+
+enum class ValueKind { kTensor, kSequence, kMap, kOptional, kSparseTensor, kUnknown };
+
+struct Value {
+  std::string name;
+  ValueKind kind = ValueKind::kTensor;
+  int32_t elemType = kUndefined;
+
+  // What the model declares: graph input/output type, value_info, or an
+  // initializer's dims. hasDeclared is false when the model says nothing.
+  bool hasDeclared = false;
+  Shape declared;
+
+  // What the shape pass inferred (unknown rank until the pass runs).
+  Shape inferred;
+  // Integer or real values known at check time (initializers, Constant,
+  // and values propagated through shape computations).
+  std::optional<ConstData> data;
+
+  int producer = -1;  // index in Graph::nodes; -1 for inputs and initializers
+  bool isGraphInput = false;
+  bool isGraphOutput = false;
+  bool isInitializer = false;
+  bool externalData = false;  // initializer whose bytes live in another file
+};
+
+struct Graph {
+  std::string name;
+  std::vector<Value> values;
+  std::unordered_map<std::string, size_t> valueIndex;
+  std::vector<Node> nodes;
+  std::vector<std::string> inputs;        // graph inputs, in order
+  std::vector<std::string> outputs;       // graph outputs, in order
+  std::vector<std::string> initializers;  // initializer names, in order
+  std::vector<size_t> topoOrder;          // node indices, producers first
+  // Names this graph reads from an enclosing graph (subgraphs only).
+  std::vector<std::string> outerScopeNames;
+
+  Value* find(const std::string& valueName);
+  const Value* find(const std::string& valueName) const;
+  // Adds a value with this name, or returns the existing one.
+  Value& getOrAdd(const std::string& valueName);
+};
+
+struct Model {
+  std::string path;
+  int64_t irVersion = 0;
+  std::string producerName;
+  std::string producerVersion;
+  std::map<std::string, int64_t> opsets;  // domain ("" = ai.onnx) -> version
+  Graph graph;
+
+  // The imported opset version of a domain ("ai.onnx" and "" are the same),
+  // or -1 when the model does not import it.
+  int64_t opset(const std::string& domain) const;
+};
+
+}  // namespace shapelint::ir
