@@ -1,0 +1,43 @@
+// Typed attribute readers shared by every shape function.
+#include <fmt/format.h>
+
+#include "shapelint/passes/shape_fn.h"
+
+namespace shapelint::passes {
+namespace {
+
+// Reports an attribute of the wrong type; the caller then treats it as absent.
+const ir::Attribute* typed(InferContext& ctx, const std::string& name, ir::Attribute::Type want) {
+  const ir::Attribute* a = ctx.attr(name);
+  if (!a) return nullptr;
+  if (a->type == want) return a;
+  ctx.report(diag::RuleId::kInvalidAttribute)
+      .message(fmt::format("attribute '{}' is of type {}, expected {}", name, ir::attributeTypeName(a->type),
+                           ir::attributeTypeName(want)))
+      .help(fmt::format("re-export the model with '{}' as {}", name, ir::attributeTypeName(want)));
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<int64_t> InferContext::attrInt(const std::string& name) {
+  const ir::Attribute* a = typed(*this, name, ir::Attribute::Type::kInt);
+  return a ? std::optional<int64_t>(a->i) : std::nullopt;
+}
+
+std::optional<double> InferContext::attrFloat(const std::string& name) {
+  const ir::Attribute* a = typed(*this, name, ir::Attribute::Type::kFloat);
+  return a ? std::optional<double>(a->f) : std::nullopt;
+}
+
+std::optional<std::string> InferContext::attrString(const std::string& name) {
+  const ir::Attribute* a = typed(*this, name, ir::Attribute::Type::kString);
+  return a ? std::optional<std::string>(a->s) : std::nullopt;
+}
+
+std::optional<std::vector<int64_t>> InferContext::attrInts(const std::string& name) {
+  const ir::Attribute* a = typed(*this, name, ir::Attribute::Type::kInts);
+  return a ? std::optional<std::vector<int64_t>>(a->ints) : std::nullopt;
+}
+
+}  // namespace shapelint::passes

@@ -1,0 +1,243 @@
+// The shape-propagation pass: walks each graph in topological order and asks
+// the op table for each node's shape function. It knows nothing about
+// individual ops.
+#include <exception>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "passes/checks/checks.h"
+#include "shapelint/passes/pass.h"
+#include "shapelint/passes/shape_fn.h"
+
+namespace shapelint::passes {
+namespace {
+
+const ir::Shape kUnknownShape;
+
+// Name resolution through a graph and the graphs enclosing it.
+struct Scope {
+  ir::Graph* graph;
+  const Scope* parent;
+
+  ir::Value* find(const std::string& name) const {
+    for (const Scope* s = this; s; s = s->parent)
+      if (ir::Value* v = s->graph->find(name)) return v;
+    return nullptr;
+  }
+  const ir::Node* producerOf(const std::string& name) const {
+    for (const Scope* s = this; s; s = s->parent) {
+      if (const ir::Value* v = s->graph->find(name)) {
+        return v->producer >= 0 ? &s->graph->nodes[static_cast<size_t>(v->producer)] : nullptr;
+      }
+    }
+    return nullptr;
+  }
+};
+
+struct UnsupportedOp {
+  std::string firstNode;
+  size_t order = 0;
+  int64_t opset = 0;
+  size_t count = 0;
+};
+
+struct RunState {
+  const ir::Model& model;
+  const std::map<std::string, ir::Shape>* overrides;  // null: the model's own inputs
+  bool useDeclared;
+  std::vector<diag::Diagnostic> diagnostics;
+  std::map<std::pair<std::string, std::string>, UnsupportedOp> unsupported;  // (domain, op) -> first use
+};
+
+class NodeContext final : public InferContext {
+ public:
+  NodeContext(RunState& state, const Scope& scope, const ir::Node& node, size_t order)
+      : state_(state), scope_(scope), node_(node), order_(order) {
+    inputs_.reserve(node.inputs.size());
+    for (const std::string& name : node.inputs) {
+      ir::Value* v = name.empty() ? nullptr : scope.find(name);
+      inputs_.push_back(v);
+      shapes_.push_back(v ? effectiveShape(*v, state.useDeclared) : ir::Shape());
+    }
+  }
+
+  const ir::Node& node() const override { return node_; }
+  int64_t opset() const override { return state_.model.opset(node_.domain); }
+
+  const ir::Shape& inputShape(size_t i) const override {
+    return i < shapes_.size() ? shapes_[i] : kUnknownShape;
+  }
+  int32_t inputType(size_t i) const override {
+    return (i < inputs_.size() && inputs_[i]) ? inputs_[i]->elemType : ir::kUndefined;
+  }
+  const ir::ConstData* inputData(size_t i) const override {
+    if (i >= inputs_.size() || !inputs_[i] || !inputs_[i]->data) return nullptr;
+    return &*inputs_[i]->data;
+  }
+  std::string inputProducer(size_t i) const override {
+    if (!hasInput(i)) return "";
+    const ir::Node* p = scope_.producerOf(node_.inputs[i]);
+    return p ? p->name : "";
+  }
+
+  void setOutput(size_t i, ir::Shape shape, int32_t elemType) override {
+    ir::Value* v = output(i);
+    if (!v) return;
+    v->inferred = std::move(shape);
+    if (elemType != ir::kUndefined) v->elemType = elemType;
+  }
+  void setOutputData(size_t i, ir::ConstData data) override {
+    if (ir::Value* v = output(i)) v->data = std::move(data);
+  }
+
+  diag::DiagBuilder report(diag::RuleId rule) override {
+    diag::Diagnostic d;
+    d.rule = rule;
+    d.severity = diag::rule(rule).severity;
+    d.node = node_.name;
+    d.opType = node_.opType;
+    d.order = order_;
+    return diag::DiagBuilder(&state_.diagnostics, std::move(d));
+  }
+
+ private:
+  ir::Value* output(size_t i) {
+    if (!hasOutput(i)) return nullptr;
+    return scope_.graph->find(node_.outputs[i]);
+  }
+
+  RunState& state_;
+  const Scope& scope_;
+  const ir::Node& node_;
+  size_t order_;
+  std::vector<ir::Value*> inputs_;
+  std::vector<ir::Shape> shapes_;
+};
+
+void resetGraph(ir::Graph& graph) {
+  for (ir::Value& v : graph.values) {
+    v.inferred = ir::Shape();
+    if (!v.isInitializer) v.data.reset();
+  }
+  for (ir::Node& n : graph.nodes)
+    for (ir::Attribute& a : n.attributes)
+      for (auto& g : a.graphs)
+        if (g) resetGraph(*g);
+}
+
+// Seeds graph inputs and initializers: an override, else the declared shape.
+void seedInputs(RunState& state, ir::Graph& graph, bool topLevel) {
+  for (ir::Value& v : graph.values) {
+    if (!v.isGraphInput && !v.isInitializer) continue;
+    if (topLevel && state.overrides && v.isGraphInput) {
+      auto it = state.overrides->find(v.name);
+      if (it != state.overrides->end()) {
+        v.inferred = it->second;
+        continue;
+      }
+    }
+    if (v.hasDeclared) v.inferred = v.declared;
+  }
+}
+
+void runGraph(RunState& state, ir::Graph& graph, const Scope* parent, size_t parentOrder, bool topLevel);
+
+void runNode(RunState& state, const Scope& scope, ir::Node& node, size_t order) {
+  // Subgraph bodies first: If/Loop/Scan shape functions read their outputs.
+  for (ir::Attribute& a : node.attributes)
+    for (auto& g : a.graphs)
+      if (g) runGraph(state, *g, &scope, order, false);
+
+  NodeContext ctx(state, scope, node, order);
+  const int64_t opset = state.model.opset(node.domain);
+  ShapeFn fn = findShapeFn(node.domain, node.opType, opset);
+  if (!fn) {
+    auto [it, inserted] = state.unsupported.try_emplace({node.domain, node.opType});
+    if (inserted) {
+      it->second.firstNode = node.name;
+      it->second.order = order;
+      it->second.opset = opset;
+    }
+    ++it->second.count;
+    return;
+  }
+  try {
+    fn(ctx);
+  } catch (const std::exception& e) {
+    ctx.report(diag::RuleId::kUnsupportedOp)
+        .severity(diag::Severity::kNote)
+        .message(fmt::format("shapelint could not infer this node ({}); its outputs are unknown", e.what()));
+  }
+}
+
+void runGraph(RunState& state, ir::Graph& graph, const Scope* parent, size_t parentOrder, bool topLevel) {
+  seedInputs(state, graph, topLevel);
+  Scope scope{&graph, parent};
+  for (size_t pos = 0; pos < graph.topoOrder.size(); ++pos) {
+    ir::Node& node = graph.nodes[graph.topoOrder[pos]];
+    runNode(state, scope, node, topLevel ? pos : parentOrder);
+  }
+}
+
+void reportUnsupported(RunState& state) {
+  for (const auto& [key, use] : state.unsupported) {
+    const auto& [domain, opType] = key;
+    diag::Diagnostic d;
+    d.rule = diag::RuleId::kUnsupportedOp;
+    d.severity = diag::rule(d.rule).severity;
+    d.node = use.firstNode;
+    d.opType = opType;
+    d.order = use.order;
+    const std::string where = domain.empty() ? fmt::format("opset {}", use.opset)
+                                             : fmt::format("domain '{}', opset {}", domain, use.opset);
+    d.message = fmt::format("no shape function for {} ({}); the outputs of {} node{} of this op are unknown", opType,
+                            where, use.count, use.count == 1 ? "" : "s");
+    d.help = "shapes downstream of these nodes are not checked; declare their output shapes in value_info to keep checking";
+    state.diagnostics.push_back(std::move(d));
+  }
+}
+
+std::vector<diag::Diagnostic> runOnce(ir::Model& model, const std::map<std::string, ir::Shape>* overrides) {
+  RunState state{model, overrides, overrides == nullptr, {}, {}};
+  resetGraph(model.graph);
+  runGraph(state, model.graph, nullptr, 0, true);
+  reportUnsupported(state);
+  return std::move(state.diagnostics);
+}
+
+}  // namespace
+
+ir::Shape effectiveShape(const ir::Value& value, bool useDeclared) {
+  if (!useDeclared || !value.hasDeclared) return value.inferred;
+  if (!value.inferred.rankKnown()) return value.declared;
+  if (!value.declared.rankKnown() || value.declared.rank() != value.inferred.rank()) return value.inferred;
+  ir::Shape merged = value.inferred;
+  for (size_t i = 0; i < merged.rank(); ++i)
+    if (merged[i].isUnknown()) merged[i] = value.declared[i];
+  return merged;
+}
+
+PassResult runShapePass(ir::Model& model, const PassOptions& options) {
+  PassResult result;
+  if (options.inputShapes.empty()) {
+    result.diagnostics = runOnce(model, nullptr);
+    checks::checkDeclaredShapes(model.graph, result.diagnostics);
+  } else {
+    // Declared shapes describe the model's own inputs: check them against a
+    // run on those inputs, then infer (and check everything else) for the
+    // user's input shapes.
+    runOnce(model, nullptr);
+    std::vector<diag::Diagnostic> declared;
+    checks::checkDeclaredShapes(model.graph, declared);
+    result.diagnostics = runOnce(model, &options.inputShapes);
+    result.diagnostics.insert(result.diagnostics.end(), declared.begin(), declared.end());
+  }
+  diag::sortDiagnostics(result.diagnostics);
+  return result;
+}
+
+}  // namespace shapelint::passes
