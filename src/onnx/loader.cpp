@@ -1,0 +1,106 @@
+#include "shapelint/onnx/loader.h"
+
+#include <new>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+#include <onnx/onnx_pb.h>
+
+#include "graph_builder.h"
+#include "proto_io.h"
+
+namespace shapelint::onnx {
+namespace {
+
+LoadError errorAt(const std::string& path, const std::string& reason) {
+  return LoadError{path + ": " + reason};
+}
+
+// Why input that protobuf could not parse as a ModelProto is not a model.
+std::string describeUnparsable(std::string_view head) {
+  if (looksLikeText(head)) return "is not an ONNX protobuf (it looks like a text file)";
+  if (startsLikeModelProto(head)) return "is truncated or corrupt (protobuf parsing failed)";
+  return "is not an ONNX protobuf";
+}
+
+ir::Model buildModel(const ::onnx::ModelProto& proto, const std::string& path) {
+  ir::Model model;
+  model.path = path;
+  model.irVersion = proto.ir_version();
+  model.producerName = proto.producer_name();
+  model.producerVersion = proto.producer_version();
+  for (const ::onnx::OperatorSetIdProto& opset : proto.opset_import()) {
+    const std::string domain = opset.domain() == "ai.onnx" ? std::string() : opset.domain();
+    model.opsets.emplace(domain, opset.version());  // the first import of a domain wins
+  }
+  return model;
+}
+
+// Checks a parse outcome and turns the parsed ModelProto into the IR.
+LoadResult toModel(const ParseOutcome& outcome, const ::onnx::ModelProto& proto, const std::string& path) {
+  if (!outcome.failure.empty()) return errorAt(path, outcome.failure);
+  if (outcome.head.empty()) return errorAt(path, "is empty");
+  if (isGitLfsPointer(outcome.head))
+    return errorAt(path, "is a Git LFS pointer, not the model; run `git lfs pull`");
+  if (!outcome.parsed) return errorAt(path, describeUnparsable(outcome.head));
+  // Protobuf skips unknown fields, so many non-models parse; an ONNX model
+  // has at least one of these.
+  if (!proto.has_graph() && proto.opset_import_size() == 0 && proto.ir_version() == 0) {
+    if (looksLikeText(outcome.head))
+      return errorAt(path, "is not an ONNX protobuf (it looks like a text file)");
+    return errorAt(path, "is not an ONNX protobuf (it has no graph, no opset import and no IR version)");
+  }
+  if (!proto.has_graph()) return errorAt(path, "has no graph");
+  if (proto.opset_import_size() == 0) return errorAt(path, "has no opset import");
+
+  ir::Model model = buildModel(proto, path);
+  if (std::optional<std::string> problem = buildGraph(proto.graph(), model.graph))
+    return errorAt(path, *problem);
+  return LoadResult(std::move(model));
+}
+
+// Runs `load`, turning allocation failures on absurd input into a LoadError.
+template <typename Load>
+LoadResult guarded(const std::string& path, Load load) {
+  try {
+    return load();
+  } catch (const std::bad_alloc&) {
+    return errorAt(path, "is too large to load (out of memory)");
+  } catch (const std::length_error&) {
+    return errorAt(path, "is too large to load (out of memory)");
+  }
+}
+
+}  // namespace
+
+LoadResult loadModel(const std::string& path) {
+  return guarded(path, [&] {
+    ::onnx::ModelProto proto;
+    ParseOutcome outcome = parseFile(path, proto);
+    return toModel(outcome, proto, path);
+  });
+}
+
+LoadResult loadModelFromBytes(const std::string& bytes, const std::string& path) {
+  return guarded(path, [&] {
+    ::onnx::ModelProto proto;
+    ParseOutcome outcome = parseBytes(bytes, proto);
+    return toModel(outcome, proto, path);
+  });
+}
+
+std::optional<std::vector<int64_t>> readTensorDims(const std::string& path) {
+  try {
+    ::onnx::TensorProto proto;
+    ParseOutcome outcome = parseFile(path, proto);
+    if (!outcome.failure.empty() || !outcome.parsed) return std::nullopt;
+    // Anything parses as an empty TensorProto; a tensor has a type.
+    if (proto.data_type() == ir::kUndefined) return std::nullopt;
+    return std::vector<int64_t>(proto.dims().begin(), proto.dims().end());
+  } catch (const std::bad_alloc&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace shapelint::onnx
