@@ -1,0 +1,162 @@
+// Window arithmetic of Conv, ConvTranspose and the pools, written once.
+//
+// The relationships are those of /work/shared/conv-arithmetic.md (Dumoulin &
+// Visin numbering, generalised to ONNX's begin/end pads); each function
+// quotes the formula and relationship it applies. Everything here is pure and
+// overflow-checked: a computation whose exact result does not fit in int64
+// returns std::nullopt (an unknown dim), never a wrapped number, and so does
+// an argument outside its domain (a negative size or pad, a kernel, stride or
+// dilation below 1: parsing reports those), so nothing divides by zero. Division is
+// floor division, so a kernel larger than its padded input gives an output
+// below 1, which the caller reports (SL202) instead of seeing 0 or 1.
+//
+// The per-axis functions take integers. A symbolic or unknown input dim has no
+// integer output yet (outputDim() turns it into an unknown dim); the functions
+// are small and free of state so they can later be made generic over a
+// symbolic dim type (tract's TDim) without changing their callers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shapelint/ir/dim.h"
+#include "shapelint/passes/shape_fn.h"
+
+namespace shapelint::passes::window {
+
+// auto_pad, parsed once. NOTSET is kExplicit (the `pads` attribute applies).
+enum class Padding { kExplicit, kValid, kSameUpper, kSameLower };
+
+// "NOTSET" (and "", which every runtime reads as NOTSET) -> kExplicit ...;
+// std::nullopt for any other string: an unknown value is never NOTSET.
+std::optional<Padding> parseAutoPad(std::string_view autoPad);
+// The ONNX spelling: "NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER".
+std::string_view autoPadName(Padding padding);
+inline bool isSame(Padding p) { return p == Padding::kSameUpper || p == Padding::kSameLower; }
+
+// The window of one spatial axis. Pads are the explicit ones (zero unless
+// padding is kExplicit); the functions below resolve SAME and VALID.
+struct AxisWindow {
+  int64_t kernel = 1;
+  int64_t stride = 1;
+  int64_t dilation = 1;
+  int64_t padBegin = 0;
+  int64_t padEnd = 0;
+  Padding padding = Padding::kExplicit;
+};
+
+// Everything the arithmetic of one axis found, for the shape and for checks.
+struct AxisFacts {
+  int64_t input = 0;            // i
+  int64_t output = 0;           // o; below 1 when the kernel does not fit
+  int relationship = 0;         // conv-arithmetic.md number; 0: an ONNX rule it has none for (SAME)
+  int64_t effectiveKernel = 0;  // ke = d(k - 1) + 1
+  int64_t padBegin = 0;         // resolved pb (SAME computed, VALID 0)
+  int64_t padEnd = 0;           // resolved pe
+  int64_t remainder = 0;        // r = (i + pb + pe - ke) mod s: padded positions no window covers
+  int64_t droppedRows = 0;      // max(0, r - pe): real input rows no window covers
+  int64_t sameOutputFrom = 0;   // every input size in [sameOutputFrom, sameOutputTo] gives this
+  int64_t sameOutputTo = 0;     //   output (inversion, item 9); for an output below 1, every
+                                //   input size giving an output below 1
+  int64_t legacyOutput = 0;     // pools: the ONNX 1.12 / older ORT size (== output where the rules agree)
+  int64_t minInput = 0;         // the smallest input size with an output of at least 1
+  std::string formula;          // the formula with the numbers plugged in, "o = ... = 3"
+};
+
+// ke = d(k - 1) + 1 (relationship 15's dilated kernel).
+std::optional<int64_t> effectiveKernel(int64_t kernel, int64_t dilation);
+
+// Conv, per axis: relationships 1-6 and 15; SAME: o = ceil(i/s).
+std::optional<AxisFacts> convAxis(int64_t input, const AxisWindow& window);
+
+// MaxPool/AveragePool, per axis: relationship 7 (and 6, 15 with pads and
+// dilation). ceilMode applies the current ONNX/PyTorch rule: a last window
+// that would start in the right padding is dropped. legacyOutput holds the
+// ONNX 1.12 size, which has no such correction.
+std::optional<AxisFacts> poolAxis(int64_t input, const AxisWindow& window, bool ceilMode);
+
+// ConvTranspose, per axis.
+struct TransposeAxisWindow {
+  AxisWindow window;
+  int64_t outputPadding = 0;               // a
+  std::optional<int64_t> outputShape;      // output_shape[axis], when given
+};
+
+struct TransposeAxisFacts {
+  int64_t input = 0;            // i'
+  int64_t output = 0;           // o'
+  int relationship = 0;         // 8-14; 0: an ONNX rule with no number (SAME, output_shape)
+  int64_t effectiveKernel = 0;  // ke
+  int64_t padBegin = 0;         // resolved (derived from output_shape when given)
+  int64_t padEnd = 0;
+  int64_t naturalOutput = 0;    // s(i' - 1) + a + ke: the size with no padding
+  // output_shape beyond the natural size: the largest reachable size,
+  // natural + max(s, d) - 1 (PyTorch's output_size range).
+  int64_t maxReachableOutput = 0;
+  std::string formula;
+};
+
+// output_padding a must satisfy 0 <= a < max(s, d): ONNX Runtime and PyTorch
+// both reject any other value (conv-arithmetic.md, relationship 14).
+inline bool isValidOutputPadding(int64_t outputPadding, int64_t stride, int64_t dilation) {
+  return outputPadding >= 0 && outputPadding < (stride > dilation ? stride : dilation);
+}
+
+// default: o = s(i - 1) + a + ke - pb - pe; output_shape O: o = O with
+// total = s(i - 1) + a + ke - O split into pads; SAME: o = i * s.
+std::optional<TransposeAxisFacts> convTransposeAxis(int64_t input, const TransposeAxisWindow& window);
+
+// The attributes of a window op, parsed and validated once.
+struct WindowGeometry {
+  std::vector<ir::Dim> kernel;  // per spatial axis; unknown when it comes from a weight of unknown shape
+  std::vector<int64_t> strides;
+  std::vector<int64_t> dilations;
+  Padding padding = Padding::kExplicit;
+  std::vector<int64_t> padsBegin;  // explicit pads; all zero unless padding is kExplicit
+  std::vector<int64_t> padsEnd;
+  bool ceilMode = false;
+
+  size_t spatialRank() const { return strides.size(); }
+  // The window of spatial axis `axis`; std::nullopt when its kernel is not a known integer.
+  std::optional<AxisWindow> axis(size_t axis) const;
+};
+
+// The op whose attributes are parsed: what is required and how SAME sizes.
+enum class WindowOp { kConv, kConvTranspose, kPool };
+
+// Which attributes the op defines at the model's opset.
+struct WindowAttributes {
+  WindowOp op = WindowOp::kConv;
+  bool ceilMode = false;   // MaxPool and AveragePool >= 10
+  bool dilations = true;   // Conv and ConvTranspose always, MaxPool >= 10, AveragePool >= 19
+};
+
+// Reads kernel_shape, strides, dilations, auto_pad, pads and ceil_mode for an
+// input of shape `input` (rank known and >= 3). `weightKernel` is the
+// weight's spatial dims (Conv, ConvTranspose: kernel_shape defaults to them),
+// empty for pools, where kernel_shape is required. Every invalid attribute is
+// reported (SL301) and then std::nullopt is returned: the outputs must stay
+// unknown, never guessed.
+std::optional<WindowGeometry> parseWindowGeometry(InferContext& ctx, const ir::Shape& input,
+                                                  const std::vector<ir::Dim>& weightKernel,
+                                                  const WindowAttributes& attributes);
+
+// The data input X of Conv, ConvTranspose and the pools, when it can be
+// used: present (else SL003), rank known, rank >= 3 (else SL003). Null
+// otherwise: the outputs stay unknown.
+const ir::Shape* windowDataInput(InferContext& ctx);
+
+// The spatial output dims of Conv (op kConv) or a pool (kPool) for input X.
+// A symbolic or unknown input dim, an unknown kernel or an overflow gives an
+// unknown dim; a size below 1 is reported (SL202) and left unknown.
+std::vector<ir::Dim> windowOutputDims(InferContext& ctx, const ir::Shape& input, const WindowGeometry& geometry,
+                                      WindowOp op);
+
+// "relationship 6: o = ... = 3 on axis 2", the detail line of a diagnostic.
+std::string describe(const AxisFacts& facts, size_t tensorAxis);
+std::string describe(const TransposeAxisFacts& facts, size_t tensorAxis);
+
+}  // namespace shapelint::passes::window
