@@ -1,0 +1,97 @@
+// checkModelFile: load -> propagate -> collect what the reporters print.
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "shapelint/diag/diagnostic.h"
+#include "shapelint/driver.h"
+#include "shapelint/onnx/loader.h"
+
+namespace shapelint {
+namespace {
+
+bool isGraphInput(const ir::Graph& graph, const std::string& name) {
+  return std::find(graph.inputs.begin(), graph.inputs.end(), name) != graph.inputs.end();
+}
+
+// "'x', 'mask'": the inputs a user can give a shape to (initializers listed
+// as inputs by old exporters are left out).
+std::string listInputs(const ir::Graph& graph) {
+  std::string out;
+  for (const std::string& name : graph.inputs) {
+    const ir::Value* v = graph.find(name);
+    if (v && v->isInitializer) continue;
+    if (!out.empty()) out += ", ";
+    out += "'" + name + "'";
+  }
+  return out;
+}
+
+void reportUnusedInputShape(std::vector<diag::Diagnostic>& sink, const ir::Graph& graph,
+                            const std::string& name) {
+  diag::Diagnostic d;
+  d.rule = diag::RuleId::kInputShapeUnused;
+  d.severity = diag::rule(d.rule).severity;
+  const std::string inputs = listInputs(graph);
+  d.message = "--input-shape names '" + name + "', which is not an input of this model";
+  d.message += inputs.empty() ? " (it has no inputs)" : " (its inputs: " + inputs + ")";
+  sink.push_back(std::move(d));
+}
+
+std::vector<std::pair<std::string, ir::Shape>> graphOutputShapes(const ir::Graph& graph) {
+  std::vector<std::pair<std::string, ir::Shape>> out;
+  for (const std::string& name : graph.outputs) {
+    const ir::Value* v = graph.find(name);
+    out.emplace_back(name, v ? v->inferred : ir::Shape::unknownRank());
+  }
+  return out;
+}
+
+// Every value of the main graph whose rank is known, sorted by name.
+std::vector<std::pair<std::string, ir::Shape>> inferredValueShapes(const ir::Graph& graph) {
+  std::vector<std::pair<std::string, ir::Shape>> out;
+  for (const ir::Value& v : graph.values)
+    if (v.inferred.rankKnown()) out.emplace_back(v.name, v.inferred);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+}  // namespace
+
+report::ModelReport checkModelFile(const std::string& path, const passes::PassOptions& options) {
+  report::ModelReport result;
+  result.path = path;
+
+  onnx::LoadResult loaded = onnx::loadModel(path);
+  if (const auto* error = std::get_if<onnx::LoadError>(&loaded)) {
+    result.loadError = error->message;
+    return result;
+  }
+  ir::Model& model = std::get<ir::Model>(loaded);
+
+  // Only shapes for inputs this model has reach the pass; the others are
+  // reported, so a typo in --input-shape does not go unnoticed.
+  std::vector<diag::Diagnostic> diagnostics;
+  passes::PassOptions passOptions;
+  for (const auto& [name, shape] : options.inputShapes) {
+    if (isGraphInput(model.graph, name)) {
+      passOptions.inputShapes.emplace(name, shape);
+    } else {
+      reportUnusedInputShape(diagnostics, model.graph, name);
+    }
+  }
+
+  passes::PassResult pass = passes::runShapePass(model, passOptions);
+  diagnostics.insert(diagnostics.end(), std::make_move_iterator(pass.diagnostics.begin()),
+                     std::make_move_iterator(pass.diagnostics.end()));
+  diag::sortDiagnostics(diagnostics);
+
+  result.graphOutputs = graphOutputShapes(model.graph);
+  result.values = inferredValueShapes(model.graph);
+  result.diagnostics = std::move(diagnostics);
+  return result;
+}
+
+}  // namespace shapelint
