@@ -19,9 +19,9 @@ LoadError errorAt(const std::string& path, const std::string& reason) {
 
 // Why input that protobuf could not parse as a ModelProto is not a model.
 std::string describeUnparsable(std::string_view head) {
-  if (looksLikeText(head)) return "is not an ONNX protobuf (it looks like a text file)";
-  if (startsLikeModelProto(head)) return "is truncated or corrupt (protobuf parsing failed)";
-  return "is not an ONNX protobuf";
+  if (looksLikeText(head)) return "not an ONNX protobuf (it looks like a text file)";
+  if (startsLikeModelProto(head)) return "truncated or corrupt (protobuf parsing failed)";
+  return "not an ONNX protobuf";
 }
 
 ir::Model buildModel(const ::onnx::ModelProto& proto, const std::string& path) {
@@ -40,19 +40,19 @@ ir::Model buildModel(const ::onnx::ModelProto& proto, const std::string& path) {
 // Checks a parse outcome and turns the parsed ModelProto into the IR.
 LoadResult toModel(const ParseOutcome& outcome, const ::onnx::ModelProto& proto, const std::string& path) {
   if (!outcome.failure.empty()) return errorAt(path, outcome.failure);
-  if (outcome.head.empty()) return errorAt(path, "is empty");
+  if (outcome.head.empty()) return errorAt(path, "empty file");
   if (isGitLfsPointer(outcome.head))
-    return errorAt(path, "is a Git LFS pointer, not the model; run `git lfs pull`");
+    return errorAt(path, "a Git LFS pointer, not the model; run `git lfs pull`");
   if (!outcome.parsed) return errorAt(path, describeUnparsable(outcome.head));
   // Protobuf skips unknown fields, so many non-models parse; an ONNX model
   // has at least one of these.
   if (!proto.has_graph() && proto.opset_import_size() == 0 && proto.ir_version() == 0) {
     if (looksLikeText(outcome.head))
-      return errorAt(path, "is not an ONNX protobuf (it looks like a text file)");
-    return errorAt(path, "is not an ONNX protobuf (it has no graph, no opset import and no IR version)");
+      return errorAt(path, "not an ONNX protobuf (it looks like a text file)");
+    return errorAt(path, "not an ONNX protobuf (it has no graph, no opset import and no IR version)");
   }
-  if (!proto.has_graph()) return errorAt(path, "has no graph");
-  if (proto.opset_import_size() == 0) return errorAt(path, "has no opset import");
+  if (!proto.has_graph()) return errorAt(path, "no graph in the model");
+  if (proto.opset_import_size() == 0) return errorAt(path, "no opset import in the model");
 
   ir::Model model = buildModel(proto, path);
   if (std::optional<std::string> problem = buildGraph(proto.graph(), model.graph))
@@ -66,9 +66,9 @@ LoadResult guarded(const std::string& path, Load load) {
   try {
     return load();
   } catch (const std::bad_alloc&) {
-    return errorAt(path, "is too large to load (out of memory)");
+    return errorAt(path, "too large to load (out of memory)");
   } catch (const std::length_error&) {
-    return errorAt(path, "is too large to load (out of memory)");
+    return errorAt(path, "too large to load (out of memory)");
   }
 }
 

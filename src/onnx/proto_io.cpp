@@ -100,7 +100,7 @@ ParseOutcome parseFile(const std::string& path, google::protobuf::MessageLite& m
     return outcome;
   }
   if (S_ISREG(info.st_mode) && info.st_size > INT_MAX) {
-    outcome.failure = "is larger than 2 GiB, the most protobuf can parse";
+    outcome.failure = "larger than 2 GiB, the most protobuf can parse";
     return outcome;
   }
 
@@ -127,7 +127,7 @@ ParseOutcome parseFile(const std::string& path, google::protobuf::MessageLite& m
 ParseOutcome parseBytes(const std::string& bytes, google::protobuf::MessageLite& message) {
   ParseOutcome outcome;
   if (bytes.size() > static_cast<size_t>(INT_MAX)) {
-    outcome.failure = "is larger than 2 GiB, the most protobuf can parse";
+    outcome.failure = "larger than 2 GiB, the most protobuf can parse";
     return outcome;
   }
   outcome.head = bytes.substr(0, kHeadSize);

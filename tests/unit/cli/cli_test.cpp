@@ -134,6 +134,29 @@ class CliTest : public ::testing::Test {
 
 fs::path* CliTest::tempDir_ = nullptr;
 
+// --- the README stays true -------------------------------------------------
+
+// Every "$ build/shapelint ..." example in README.md is followed by the output
+// the binary really prints.
+TEST_F(CliTest, ReadmeExamplesAreTrue) {
+  const std::string readme = readFile(fs::path(SHAPELINT_SOURCE_DIR) / "README.md");
+  const std::string prompt = "$ build/shapelint ";
+  size_t examples = 0;
+  for (size_t at = readme.find(prompt); at != std::string::npos; at = readme.find(prompt, at + 1)) {
+    const size_t lineEnd = readme.find('\n', at);
+    const size_t blockEnd = readme.find("```", lineEnd);
+    ASSERT_NE(blockEnd, std::string::npos);
+    std::istringstream words(readme.substr(at + prompt.size(), lineEnd - at - prompt.size()));
+    std::vector<std::string> args;
+    for (std::string w; words >> w;) args.push_back(w);
+    const CliResult r = run(args);
+    EXPECT_EQ(r.out, readme.substr(lineEnd + 1, blockEnd - lineEnd - 1)) << "README example: " << prompt
+                                                                          << readme.substr(at + prompt.size(), lineEnd - at - prompt.size());
+    ++examples;
+  }
+  EXPECT_GE(examples, 1u);
+}
+
 // --- program-level flags -------------------------------------------------
 
 TEST_F(CliTest, Version) {

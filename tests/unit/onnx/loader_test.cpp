@@ -101,15 +101,15 @@ TEST_P(MalformedModel, FailsTheSameFromBytes) {
 INSTANTIATE_TEST_SUITE_P(
     Loader, MalformedModel,
     ::testing::Values(
-        ErrorCase{"empty", "is empty"},
-        ErrorCase{"lfs_pointer", "is a Git LFS pointer, not the model; run `git lfs pull`"},
-        ErrorCase{"text_file", "is not an ONNX protobuf (it looks like a text file)"},
-        ErrorCase{"binary_garbage", "is not an ONNX protobuf"},
+        ErrorCase{"empty", "empty file"},
+        ErrorCase{"lfs_pointer", "a Git LFS pointer, not the model; run `git lfs pull`"},
+        ErrorCase{"text_file", "not an ONNX protobuf (it looks like a text file)"},
+        ErrorCase{"binary_garbage", "not an ONNX protobuf"},
         ErrorCase{"unknown_fields_only",
-                  "is not an ONNX protobuf (it has no graph, no opset import and no IR version)"},
-        ErrorCase{"truncated", "is truncated or corrupt"},
-        ErrorCase{"no_graph", "has no graph"},
-        ErrorCase{"no_opset", "has no opset import"},
+                  "not an ONNX protobuf (it has no graph, no opset import and no IR version)"},
+        ErrorCase{"truncated", "truncated or corrupt"},
+        ErrorCase{"no_graph", "no graph in the model"},
+        ErrorCase{"no_opset", "no opset import in the model"},
         ErrorCase{"duplicate_node_output",
                   "node 'second' (Neg) writes 'y', which node 'first' (Relu) also writes"},
         ErrorCase{"output_is_graph_input", "node 'relu' (Relu) writes 'z', which is already a graph input"},
@@ -151,7 +151,7 @@ TEST(LoaderFiles, UnreadableFile) {
 }
 
 TEST(LoaderFiles, EmptyBytesNameThePath) {
-  EXPECT_EQ(errorOf(loadModelFromBytes("", "in-memory.onnx")), "in-memory.onnx: is empty");
+  EXPECT_EQ(errorOf(loadModelFromBytes("", "in-memory.onnx")), "in-memory.onnx: empty file");
 }
 
 // Every strict prefix of a valid model is rejected cleanly, never crashes.
