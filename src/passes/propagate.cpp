@@ -49,6 +49,7 @@ struct RunState {
   const ir::Model& model;
   const std::map<std::string, ir::Shape>* overrides;  // null: the model's own inputs
   bool useDeclared;
+  Target target;
   std::vector<diag::Diagnostic> diagnostics;
   std::map<std::pair<std::string, std::string>, UnsupportedOp> unsupported;  // (domain, op) -> first use
 };
@@ -67,6 +68,7 @@ class NodeContext final : public InferContext {
 
   const ir::Node& node() const override { return node_; }
   int64_t opset() const override { return state_.model.opset(node_.domain); }
+  Target target() const override { return state_.target; }
 
   const ir::Shape& inputShape(size_t i) const override {
     return i < shapes_.size() ? shapes_[i] : kUnknownShape;
@@ -201,8 +203,9 @@ void reportUnsupported(RunState& state) {
   }
 }
 
-std::vector<diag::Diagnostic> runOnce(ir::Model& model, const std::map<std::string, ir::Shape>* overrides) {
-  RunState state{model, overrides, overrides == nullptr, {}, {}};
+std::vector<diag::Diagnostic> runOnce(ir::Model& model, const std::map<std::string, ir::Shape>* overrides,
+                                      Target target) {
+  RunState state{model, overrides, overrides == nullptr, target, {}, {}};
   resetGraph(model.graph);
   runGraph(state, model.graph, nullptr, 0, true);
   reportUnsupported(state);
@@ -224,16 +227,16 @@ ir::Shape effectiveShape(const ir::Value& value, bool useDeclared) {
 PassResult runShapePass(ir::Model& model, const PassOptions& options) {
   PassResult result;
   if (options.inputShapes.empty()) {
-    result.diagnostics = runOnce(model, nullptr);
+    result.diagnostics = runOnce(model, nullptr, options.target);
     checks::checkDeclaredShapes(model.graph, result.diagnostics);
   } else {
     // Declared shapes describe the model's own inputs: check them against a
     // run on those inputs, then infer (and check everything else) for the
     // user's input shapes.
-    runOnce(model, nullptr);
+    runOnce(model, nullptr, options.target);
     std::vector<diag::Diagnostic> declared;
     checks::checkDeclaredShapes(model.graph, declared);
-    result.diagnostics = runOnce(model, &options.inputShapes);
+    result.diagnostics = runOnce(model, &options.inputShapes, options.target);
     result.diagnostics.insert(result.diagnostics.end(), declared.begin(), declared.end());
   }
   diag::sortDiagnostics(result.diagnostics);

@@ -15,6 +15,7 @@
 
 #include "shapelint/diag/diagnostic.h"
 #include "shapelint/ir/graph.h"
+#include "shapelint/passes/target.h"
 
 namespace shapelint::passes {
 
@@ -25,6 +26,8 @@ class InferContext {
   virtual const ir::Node& node() const = 0;
   // Opset of the node's domain in this model.
   virtual int64_t opset() const = 0;
+  // The runtimes whose portability findings are wanted (--target).
+  virtual Target target() const = 0;
 
   size_t numInputs() const { return node().inputs.size(); }
   size_t numOutputs() const { return node().outputs.size(); }
