@@ -74,7 +74,8 @@ report::ModelReport checkModelFile(const std::string& path, const passes::PassOp
   // Only shapes for inputs this model has reach the pass; the others are
   // reported, so a typo in --input-shape does not go unnoticed.
   std::vector<diag::Diagnostic> diagnostics;
-  passes::PassOptions passOptions;
+  passes::PassOptions passOptions = options;
+  passOptions.inputShapes.clear();
   for (const auto& [name, shape] : options.inputShapes) {
     if (isGraphInput(model.graph, name)) {
       passOptions.inputShapes.emplace(name, shape);
