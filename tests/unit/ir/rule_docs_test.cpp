@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "shapelint/diag/rule_docs.h"
 #include "shapelint/diag/rules.h"
 
 namespace shapelint::diag {
@@ -43,6 +44,14 @@ TEST(RuleDocs, every_page_belongs_to_a_rule) {
     const std::string stem = entry.path().stem().string();
     EXPECT_NE(findRule(stem), nullptr) << entry.path() << " documents no rule in the table";
   }
+}
+
+TEST(RuleDocs, the_binary_embeds_every_page_as_it_is_in_the_tree) {
+  for (const Rule& r : allRules()) {
+    const std::string page = readFile(kDocs / (std::string(r.code) + ".md"));
+    EXPECT_EQ(ruleDoc(r), page) << r.code << ": the embedded page is stale";
+  }
+  EXPECT_TRUE(ruleDoc(Rule{RuleId::kCount_, "SL999", "none", Severity::kNote, ""}).empty());
 }
 
 }  // namespace

@@ -1,0 +1,21 @@
+# Writes OUTPUT: a C++ source that holds every docs/rules/*.md page, so the
+# binary can print a rule's doc (`shapelint rules CODE`) without the tree.
+# Invoked as: cmake -DDOCS_DIR=... -DOUTPUT=... -P embed_rule_docs.cmake
+file(GLOB pages "${DOCS_DIR}/*.md")
+list(SORT pages)
+set(body "// Generated from docs/rules/*.md by cmake/embed_rule_docs.cmake; do not edit.\n")
+string(APPEND body "#include \"shapelint/diag/rule_docs.h\"\n\nnamespace shapelint::diag {\n\n")
+string(APPEND body "const std::vector<RuleDoc>& ruleDocs() {\n  static const std::vector<RuleDoc> docs = {\n")
+foreach(page IN LISTS pages)
+  get_filename_component(code "${page}" NAME_WE)
+  file(READ "${page}" text)
+  string(FIND "${text}" ")shapelintdoc\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${page} contains the raw-string delimiter")
+  endif()
+  string(APPEND body "      {\"${code}\", R\"shapelintdoc(${text})shapelintdoc\"},\n")
+endforeach()
+string(APPEND body "  };\n  return docs;\n}\n\n}  // namespace shapelint::diag\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUTPUT}.tmp")
