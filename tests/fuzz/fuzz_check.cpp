@@ -1,0 +1,33 @@
+// libFuzzer target: bytes -> load -> propagate -> every report format.
+// Built by `make fuzz` (clang, -fsanitize=fuzzer,address,undefined).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "shapelint/onnx/loader.h"
+#include "shapelint/passes/pass.h"
+#include "shapelint/report/report.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace shapelint;
+  const std::string bytes(reinterpret_cast<const char*>(data), size);
+  report::ModelReport result;
+  result.path = "fuzz.onnx";
+  onnx::LoadResult loaded = onnx::loadModelFromBytes(bytes, result.path);
+  if (auto* error = std::get_if<onnx::LoadError>(&loaded)) {
+    result.loadError = error->message;
+  } else {
+    ir::Model& model = std::get<ir::Model>(loaded);
+    result.diagnostics = passes::runShapePass(model, passes::PassOptions{}).diagnostics;
+    for (const std::string& name : model.graph.outputs)
+      if (const ir::Value* v = model.graph.find(name)) result.graphOutputs.emplace_back(name, v->inferred);
+    for (const ir::Value& v : model.graph.values)
+      if (v.inferred.rankKnown()) result.values.emplace_back(v.name, v.inferred);
+  }
+  const std::vector<report::ModelReport> reports{result};
+  (void)report::renderText(reports, report::TextOptions{});
+  (void)report::renderJson(reports);
+  return 0;
+}
