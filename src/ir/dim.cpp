@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <ostream>
+
+#include "expr_node.h"
+#include "shapelint/ir/expr.h"
+
 namespace shapelint::ir {
 
 std::string Dim::str() const {
@@ -10,21 +15,35 @@ std::string Dim::str() const {
       return std::to_string(value_);
     case Kind::kSymbol:
       return symbol_;
+    case Kind::kExpr:
+      return strWithNames(*this, [](const std::string& name) { return name; });
     case Kind::kUnknown:
       break;
   }
   return "?";
 }
 
-bool provablyEqual(const Dim& a, const Dim& b) {
-  if (a.isValue() && b.isValue()) return a.value() == b.value();
-  if (a.isSymbol() && b.isSymbol()) return a.symbol() == b.symbol();
-  return false;
+size_t Dim::hash() const {
+  switch (kind_) {
+    case Kind::kValue:
+      return std::hash<int64_t>()(value_) ^ 0x9e3779b97f4a7c15ULL;
+    case Kind::kSymbol:
+      return std::hash<std::string>()(symbol_);
+    case Kind::kExpr:
+      return expr_->hash;
+    case Kind::kUnknown:
+      break;
+  }
+  return 0x51ed270b;
 }
 
-bool provablyNotEqual(const Dim& a, const Dim& b) {
-  return a.isValue() && b.isValue() && a.value() != b.value();
-}
+bool Dim::exprEqual(const detail::Poly& a, const detail::Poly& b) { return detail::polyEqual(a, b); }
+
+std::ostream& operator<<(std::ostream& os, const Dim& d) { return os << d.str(); }
+
+bool provablyEqual(const Dim& a, const Dim& b) { return provablyEqual(a, b, Assume{}); }
+
+bool provablyNotEqual(const Dim& a, const Dim& b) { return provablyNotEqual(a, b, Assume{}); }
 
 Shape Shape::ofValues(const std::vector<int64_t>& values) {
   std::vector<Dim> dims;
@@ -46,6 +65,8 @@ bool Shape::anyKnown() const {
     if (!d.isUnknown()) return true;
   return false;
 }
+
+std::ostream& operator<<(std::ostream& os, const Shape& s) { return os << s.str(); }
 
 std::string Shape::str() const {
   if (!rankKnown_) return "?";

@@ -122,6 +122,7 @@ Json dimToJson(const ir::Dim& d, const SymbolNames& symbols) {
   switch (d.kind()) {
     case ir::Dim::Kind::kValue: return d.value();
     case ir::Dim::Kind::kSymbol: return symbols.nameOf(d.symbol());
+    case ir::Dim::Kind::kExpr: break;  // null, as before expressions existed, until the format gains them
     case ir::Dim::Kind::kUnknown: break;
   }
   return nullptr;

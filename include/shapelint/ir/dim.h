@@ -1,27 +1,41 @@
 // Dimensions and shapes of the graph IR.
 //
 // A dimension is a known non-negative integer, a named symbol (`N`, `batch`),
-// or unknown. The representation is closed over these three kinds for now and
-// is meant to grow a fourth kind, a symbolic expression such as
-// `floor((H - 1)/2) + 1`; code that switches on kind() must handle every kind.
+// unknown, or a symbolic expression over symbols such as `(H + 3) // 4` or
+// `64*H*W` (kExpr). The arithmetic that builds expressions, evaluation,
+// parsing and the decision procedures are in shapelint/ir/expr.h. Code that
+// switches on kind() must handle every kind.
 //
-// `==` is structural (same kind, same value or same symbol name) so Dims can
-// be hashed and compared in containers. Whether two dims are equal for every
-// binding of their symbols is provablyEqual(); whether they differ for every
-// binding is provablyNotEqual(). Two unknown dims are structurally equal but
-// neither provably equal nor provably different.
+// Expressions are kept in a canonical form: a constant result is always a
+// kValue dim, a lone symbol always a kSymbol dim, so a kExpr dim is never
+// equal to a value or a symbol.
+//
+// `==` is structural (same kind, same value, symbol name or canonical
+// expression) so Dims can be hashed (std::hash<Dim>) and compared in
+// containers. Whether two dims are equal for every binding of their symbols
+// is provablyEqual(); whether they differ for every binding is
+// provablyNotEqual(). Two unknown dims are structurally equal but neither
+// provably equal nor provably different.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace shapelint::ir {
 
+namespace detail {
+struct Poly;  // src/ir/expr_node.h
+}  // namespace detail
+
 class Dim {
  public:
-  enum class Kind { kUnknown, kValue, kSymbol };
+  enum class Kind { kUnknown, kValue, kSymbol, kExpr };
 
   Dim() = default;  // unknown
   static Dim unknown() { return Dim(); }
@@ -42,6 +56,7 @@ class Dim {
   bool isUnknown() const { return kind_ == Kind::kUnknown; }
   bool isValue() const { return kind_ == Kind::kValue; }
   bool isSymbol() const { return kind_ == Kind::kSymbol; }
+  bool isExpr() const { return kind_ == Kind::kExpr; }
 
   // Preconditions: isValue() / isSymbol().
   int64_t value() const { return value_; }
@@ -52,24 +67,50 @@ class Dim {
     return isValue() ? std::optional<int64_t>(value_) : std::nullopt;
   }
 
-  // "224", "N", "?".
+  // "224", "N", "?", "(H + 3) // 4".
   std::string str() const;
 
+  // Structural: same kind and same value, symbol or canonical expression.
   friend bool operator==(const Dim& a, const Dim& b) {
-    return a.kind_ == b.kind_ && a.value_ == b.value_ && a.symbol_ == b.symbol_;
+    return a.kind_ == b.kind_ && a.value_ == b.value_ && a.symbol_ == b.symbol_ &&
+           (a.kind_ != Kind::kExpr || exprEqual(*a.expr_, *b.expr_));
   }
   friend bool operator!=(const Dim& a, const Dim& b) { return !(a == b); }
 
+  // Consistent with ==.
+  size_t hash() const;
+
+  // The canonical expression of a kExpr dim (src/ir/expr_node.h).
+  // Precondition: isExpr().
+  const std::shared_ptr<const detail::Poly>& expr() const { return expr_; }
+  // Precondition: `poly` is canonical and neither constant nor a lone
+  // symbol; the algebra in expr.h is the only caller.
+  static Dim fromCanonicalExpr(std::shared_ptr<const detail::Poly> poly) {
+    Dim d;
+    d.kind_ = Kind::kExpr;
+    d.expr_ = std::move(poly);
+    return d;
+  }
+
  private:
+  static bool exprEqual(const detail::Poly& a, const detail::Poly& b);
+
   Kind kind_ = Kind::kUnknown;
   int64_t value_ = 0;
   std::string symbol_;
+  std::shared_ptr<const detail::Poly> expr_;  // kExpr only
 };
 
-// True when a and b are equal for every binding of their symbols.
+// True when a and b are equal for every binding of their symbols to
+// non-negative integers. Never true wrongly; exact in one symbol (see
+// expr.h for the precise scope and for a version with a symbol minimum).
 bool provablyEqual(const Dim& a, const Dim& b);
-// True when a and b differ for every binding of their symbols.
+// True when a and b differ for every binding of their symbols to
+// non-negative integers. Never true wrongly; exact in one symbol.
 bool provablyNotEqual(const Dim& a, const Dim& b);
+
+// Writes str(), so test failures and logs show "(H + 3) // 4".
+std::ostream& operator<<(std::ostream& os, const Dim& d);
 
 // A tensor shape: a list of dims, or unknown rank.
 class Shape {
@@ -106,4 +147,12 @@ class Shape {
   bool rankKnown_ = false;
 };
 
+// Writes str().
+std::ostream& operator<<(std::ostream& os, const Shape& s);
+
 }  // namespace shapelint::ir
+
+template <>
+struct std::hash<shapelint::ir::Dim> {
+  size_t operator()(const shapelint::ir::Dim& d) const noexcept { return d.hash(); }
+};

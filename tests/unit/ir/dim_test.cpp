@@ -4,6 +4,7 @@
 
 #include "shapelint/ir/checked.h"
 #include "shapelint/ir/dim.h"
+#include "shapelint/ir/expr.h"
 
 namespace shapelint::ir {
 namespace {
@@ -29,6 +30,28 @@ TEST(Dim, structural_equality_is_not_provable_equality) {
   EXPECT_TRUE(provablyNotEqual(Dim::value(64), Dim::value(65)));
   EXPECT_TRUE(provablyEqual(Dim::value(64), Dim::value(64)));
   EXPECT_NE(Dim::value(1), Dim::symbol("1"));
+}
+
+TEST(Dim, expression_kind) {
+  const Dim h = Dim::symbol("H");
+  const Dim e = *floorDiv(h, 2);
+  EXPECT_TRUE(e.isExpr());
+  EXPECT_EQ(e.kind(), Dim::Kind::kExpr);
+  EXPECT_FALSE(e.isValue() || e.isSymbol() || e.isUnknown());
+  EXPECT_FALSE(e.tryValue().has_value());
+  EXPECT_EQ(e.str(), "H // 2");
+  EXPECT_NE(e, h);
+  EXPECT_EQ(e, *floorDiv(h, 2));  // structural, not identity
+  EXPECT_TRUE(provablyEqual(e, *floorDiv(h, 2)));
+  EXPECT_FALSE(provablyEqual(e, h));
+  EXPECT_FALSE(provablyNotEqual(e, h));  // equal at H = 0
+  // A constant result is a value, a lone symbol a symbol.
+  EXPECT_TRUE(sub(add(e, Dim::value(5)), e)->isValue());
+  EXPECT_TRUE(sub(add(e, h), e)->isSymbol());
+  Shape s({Dim::symbol("N"), *mul(mul(h, Dim::symbol("W")), 64)});
+  EXPECT_EQ(s.str(), "[N, 64*H*W]");
+  EXPECT_TRUE(s.anyKnown());
+  EXPECT_FALSE(s.fullyKnown());
 }
 
 TEST(Shape, unknown_rank_and_strings) {
