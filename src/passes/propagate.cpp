@@ -131,6 +131,27 @@ void resetGraph(ir::Graph& graph) {
         if (g) resetGraph(*g);
 }
 
+// A declared dim below 0 is no size: reported once, where it is declared
+// (SL004), and treated as unknown downstream so no layer reports it again.
+ir::Shape withoutNegativeDims(RunState& state, const ir::Value& v) {
+  ir::Shape shape = v.declared;
+  if (!shape.rankKnown()) return shape;
+  for (size_t axis = 0; axis < shape.rank(); ++axis) {
+    if (!shape[axis].isValue() || shape[axis].value() >= 0) continue;
+    diag::Diagnostic d;
+    d.rule = diag::RuleId::kAbsurdDim;
+    d.severity = diag::rule(d.rule).severity;
+    const char* what = v.isInitializer ? "initializer" : "graph input";
+    d.message = fmt::format("{} '{}' declares dim {} on axis {} of {}: a dim is a size and must be >= 0", what,
+                            v.name, shape[axis].value(), axis, v.declared.str());
+    d.help = fmt::format("declare axis {} of '{}' as a size >= 0, or as a named symbol (dim_param) when it varies",
+                         axis, v.name);
+    state.diagnostics.push_back(std::move(d));
+    shape[axis] = ir::Dim();
+  }
+  return shape;
+}
+
 // Seeds graph inputs and initializers: an override, else the declared shape.
 void seedInputs(RunState& state, ir::Graph& graph, bool topLevel) {
   for (ir::Value& v : graph.values) {
@@ -142,7 +163,7 @@ void seedInputs(RunState& state, ir::Graph& graph, bool topLevel) {
         continue;
       }
     }
-    if (v.hasDeclared) v.inferred = v.declared;
+    if (v.hasDeclared) v.inferred = withoutNegativeDims(state, v);
   }
 }
 

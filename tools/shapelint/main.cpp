@@ -3,10 +3,14 @@
 //
 //   shapelint check MODEL... [--format text|json] [--input-shape NAME:DIMS]...
 //                   [--fail-on error|warning|note] [-q|--quiet] [--color auto|always|never]
+//                   [--target onnx|onnxruntime|pytorch|all]
+//   shapelint explain conv|convtranspose|maxpool|avgpool --input I --kernel K [--stride S]
+//                   [--dilation D] [--pad P | --pads B,E] [--auto-pad notset|valid|same_upper|same_lower]
+//                   [--output-padding A] [--output-shape O] [--ceil-mode] [--format text|json]
 //   shapelint --version
 //
 // Exit codes: 0 no finding at or above --fail-on, 1 some finding is, 2 usage
-// error or a model could not be loaded.
+// error or a model could not be loaded. explain: 0, or 2 for a usage error.
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,13 +27,18 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <tuple>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "shapelint/diag/rules.h"
 #include "shapelint/driver.h"
+#include "shapelint/explain.h"
 #include "shapelint/ir/dim.h"
+#include "shapelint/passes/target.h"
 #include "shapelint/report/report.h"
 
 #ifndef SHAPELINT_VERSION
@@ -58,6 +67,57 @@ struct CheckOptions {
   std::string failOn = "error";
   bool quiet = false;
   std::string color = "auto";
+  std::string target = "all";
+};
+
+// --target: one name, or several separated by commas.
+constexpr std::pair<std::string_view, passes::Target> kTargets[] = {
+    {"onnx", passes::Target::kOnnx},
+    {"onnxruntime", passes::Target::kOnnxRuntime},
+    {"pytorch", passes::Target::kPyTorch},
+    {"all", passes::Target::kAll},
+};
+
+// The explain subcommands: name, op, summary.
+struct ExplainCommand {
+  std::string_view name;
+  passes::ExplainOp op;
+  std::string_view summary;
+};
+constexpr ExplainCommand kExplainCommands[] = {
+    {"conv", passes::ExplainOp::kConv, "Conv: output size, floor, the output_padding that restores the input"},
+    {"convtranspose", passes::ExplainOp::kConvTranspose,
+     "ConvTranspose: output size, the conv it transposes, reachable output_shape"},
+    {"maxpool", passes::ExplainOp::kMaxPool, "MaxPool: output size, floor or ceil_mode and where runtimes differ"},
+    {"avgpool", passes::ExplainOp::kAveragePool,
+     "AveragePool: output size, floor or ceil_mode and where runtimes differ"},
+};
+
+constexpr std::string_view kExplainFooter =
+    "The arithmetic is per spatial axis: every axis is computed alone, by the same rule, so explain takes the "
+    "numbers of one axis; run it once per axis.\nExample: shapelint explain conv --input 6 --kernel 3 --stride 2 "
+    "--pad 1\n";
+
+// --auto-pad values, in the lower case the command line uses.
+constexpr std::pair<std::string_view, passes::ExplainPadding> kAutoPads[] = {
+    {"notset", passes::ExplainPadding::kNotSet},
+    {"valid", passes::ExplainPadding::kValid},
+    {"same_upper", passes::ExplainPadding::kSameUpper},
+    {"same_lower", passes::ExplainPadding::kSameLower},
+};
+
+struct ExplainOptions {
+  int64_t input = 0;
+  int64_t kernel = 0;
+  int64_t stride = 1;
+  int64_t dilation = 1;
+  std::optional<int64_t> pad;
+  std::string pads;
+  std::string autoPad = "notset";
+  int64_t outputPadding = 0;
+  std::optional<int64_t> outputShape;
+  bool ceilMode = false;
+  std::string format = "text";
 };
 
 bool isIdentifierStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
@@ -181,10 +241,25 @@ void printError(const std::string& message) {
   std::fputs(line.c_str(), stderr);
 }
 
+passes::Target parseTarget(const std::string& text) {
+  unsigned selected = 0;
+  for (std::string_view name : split(text, ',')) {
+    const auto* found = std::find_if(std::begin(kTargets), std::end(kTargets),
+                                     [&](const auto& entry) { return entry.first == trim(name); });
+    if (found == std::end(kTargets)) {
+      throw UsageError("--target: unknown target '" + std::string(trim(name)) +
+                       "' (expected onnx, onnxruntime, pytorch or all, or several separated by commas)");
+    }
+    selected |= static_cast<unsigned>(found->second);
+  }
+  return static_cast<passes::Target>(selected);
+}
+
 int runCheck(const CheckOptions& options) {
   const std::optional<diag::Severity> failOn = diag::parseSeverity(options.failOn);
   if (!failOn) throw UsageError("--fail-on: unknown severity '" + options.failOn + "'");
   passes::PassOptions passOptions;
+  passOptions.target = parseTarget(options.target);
   passOptions.inputShapes = parseInputShapes(options.inputShapes);
   const std::vector<std::string> paths = expandModelPaths(options.models);
 
@@ -220,6 +295,74 @@ int runCheck(const CheckOptions& options) {
   return anyFailing ? kExitFindings : kExitClean;
 }
 
+// --pads B,E: two integers (each may be negative, which explain rejects with its reason).
+std::pair<int64_t, int64_t> parsePads(const std::string& text) {
+  const std::vector<std::string_view> parts = split(text, ',');
+  int64_t values[2] = {0, 0};
+  bool ok = parts.size() == 2;
+  for (size_t j = 0; ok && j < 2; ++j) {
+    const std::string_view token = trim(parts[j]);
+    const char* end = token.data() + token.size();
+    auto [stop, ec] = std::from_chars(token.data(), end, values[j]);
+    ok = !token.empty() && ec == std::errc() && stop == end;
+  }
+  if (!ok) throw UsageError("--pads '" + text + "': expected two integers BEGIN,END, e.g. --pads 1,2");
+  return {values[0], values[1]};
+}
+
+int runExplain(passes::ExplainOp op, const ExplainOptions& options) {
+  passes::ExplainRequest request;
+  request.op = op;
+  request.input = options.input;
+  request.kernel = options.kernel;
+  request.stride = options.stride;
+  request.dilation = options.dilation;
+  if (options.pad && !options.pads.empty()) throw UsageError("give --pad or --pads, not both");
+  if (options.pad) {
+    request.padBegin = request.padEnd = *options.pad;
+    request.explicitPads = true;
+  } else if (!options.pads.empty()) {
+    std::tie(request.padBegin, request.padEnd) = parsePads(options.pads);
+    request.explicitPads = true;
+  }
+  for (const auto& [name, padding] : kAutoPads)
+    if (name == options.autoPad) request.padding = padding;
+  request.outputPadding = options.outputPadding;
+  request.outputShape = options.outputShape;
+  request.ceilMode = options.ceilMode;
+
+  std::variant<passes::Explanation, passes::ExplainError> result = passes::explain(request);
+  if (const auto* error = std::get_if<passes::ExplainError>(&result)) throw UsageError(error->message);
+  const passes::Explanation& explanation = std::get<passes::Explanation>(result);
+  writeStdout(options.format == "json" ? report::renderExplainJson(explanation)
+                                       : report::renderExplainText(explanation));
+  return kExitClean;
+}
+
+// The flags of one explain subcommand; all of them write into `options`
+// (only one subcommand is parsed).
+void addExplainOptions(CLI::App& command, passes::ExplainOp op, ExplainOptions& options) {
+  command.add_option("--input", options.input, "Input size i of this axis (ConvTranspose: its input i')")->required();
+  command.add_option("--kernel", options.kernel, "Kernel size k")->required();
+  command.add_option("--stride", options.stride, "Stride s (default: 1)");
+  command.add_option("--dilation", options.dilation, "Dilation d (default: 1)");
+  command.add_option("--pad", options.pad, "The same pad at the begin and the end (default: 0)");
+  command.add_option("--pads", options.pads, "Begin and end pads: B,E");
+  std::vector<std::string> autoPads;
+  for (const auto& entry : kAutoPads) autoPads.emplace_back(entry.first);
+  command.add_option("--auto-pad", options.autoPad, "auto_pad (default: notset, use the pads)")
+      ->check(CLI::IsMember(autoPads));
+  if (op == passes::ExplainOp::kConvTranspose) {
+    command.add_option("--output-padding", options.outputPadding, "output_padding a (default: 0)");
+    command.add_option("--output-shape", options.outputShape, "output_shape O for this axis (the pads are derived)");
+  }
+  if (op == passes::ExplainOp::kMaxPool || op == passes::ExplainOp::kAveragePool) {
+    command.add_flag("--ceil-mode", options.ceilMode, "ceil_mode 1 (default: 0, floor)");
+  }
+  command.add_option("--format", options.format, "Output format (default: text)")
+      ->check(CLI::IsMember({"text", "json"}));
+}
+
 int run(int argc, char** argv) {
   CLI::App app("shapelint: finds tensor shape problems in ONNX models before they run", "shapelint");
   app.set_version_flag("--version", std::string("shapelint ") + SHAPELINT_VERSION);
@@ -240,15 +383,42 @@ int run(int argc, char** argv) {
   check->add_flag("-q,--quiet", options.quiet, "Print findings only, no summary line (text format)");
   check->add_option("--color", options.color, "Colour the text output (default: auto)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  check->add_option("--target", options.target,
+                    "Whose portability findings to report: onnx, onnxruntime, pytorch or all (default: all); "
+                    "several separated by commas");
+
+  ExplainOptions explainOptions;
+  CLI::App* explain = app.add_subcommand(
+      "explain", "Explain the window arithmetic of Conv, ConvTranspose, MaxPool or AveragePool on one spatial axis");
+  explain->require_subcommand(1);
+  explain->footer(std::string(kExplainFooter));
+  std::optional<passes::ExplainOp> explainOp;
+  for (const ExplainCommand& command : kExplainCommands) {
+    CLI::App* sub = explain->add_subcommand(std::string(command.name), std::string(command.summary));
+    sub->footer(std::string(kExplainFooter));
+    addExplainOptions(*sub, command.op, explainOptions);
+    sub->callback([&explainOp, op = command.op] { explainOp = op; });
+  }
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help, --version
-    printError(std::string(e.what()) + " (see 'shapelint --help')");
+    // Point at the help of the deepest subcommand that was reached.
+    std::string help = "shapelint";
+    for (const CLI::App* at = &app; at != nullptr;) {
+      const CLI::App* next = nullptr;
+      for (const CLI::App* sub : at->get_subcommands()) {
+        next = sub;
+        help += " " + sub->get_name();
+      }
+      at = next;
+    }
+    printError(std::string(e.what()) + " (see '" + help + " --help')");
     return kExitError;
   }
   try {
+    if (explainOp) return runExplain(*explainOp, explainOptions);
     return runCheck(options);
   } catch (const UsageError& e) {
     printError(e.what());

@@ -23,6 +23,17 @@ enum class RuleId {
   kConvChannelMismatch,
   kNonPositiveOutput,
   kInvalidAttribute,
+  kAbsurdDim,
+  kBiasLengthMismatch,
+  kFloorTruncation,
+  kOutputPaddingOutOfRange,
+  kUnreachableOutputShape,
+  kCeilModePortability,
+  kSameWithDilation,
+  kConvTransposeSameOutputPadding,
+  kOddSamePaddingSplit,
+  kPoolPadsNotSmallerThanKernel,
+  kOutputShapePortability,
   kCount_,
 };
 

@@ -6,8 +6,10 @@
 
 #include "passes/shape/conv_common.h"
 #include "passes/shape/merge.h"
+#include "passes/shape/op_attributes.h"
 #include "passes/shape/ops.h"
 #include "passes/shape/window.h"
+#include "passes/shape/window_checks.h"
 
 namespace shapelint::passes::shape {
 namespace {
@@ -37,7 +39,8 @@ void checkTransposeChannels(InferContext& ctx, const ir::Shape& x, const ir::Sha
   }
 }
 
-// output_padding and output_shape, validated (SL301). std::nullopt when invalid.
+// output_padding (SL205 outside [0, max(s, d)), SL301 wrong length) and
+// output_shape (SL301), validated. std::nullopt when invalid.
 struct TransposeAttributes {
   std::vector<int64_t> outputPadding;
   std::optional<std::vector<int64_t>> outputShape;
@@ -60,7 +63,7 @@ std::optional<TransposeAttributes> readTransposeAttributes(InferContext& ctx, co
     for (size_t a = 0; a < rank; ++a) {
       const int64_t bound = std::max(g.strides[a], g.dilations[a]);
       if (!window::isValidOutputPadding(t.outputPadding[a], g.strides[a], g.dilations[a])) {
-        ctx.report(diag::RuleId::kInvalidAttribute)
+        ctx.report(diag::RuleId::kOutputPaddingOutOfRange)
             .message(
                 fmt::format("output_padding on axis {} is {}, expected 0 to {} (below max(stride {}, dilation {}))",
                             a + 2, t.outputPadding[a], bound - 1, g.strides[a], g.dilations[a]))
@@ -93,18 +96,19 @@ std::optional<TransposeAttributes> readTransposeAttributes(InferContext& ctx, co
   return t;
 }
 
-// SL301 for an unreachable output_shape, SL202 for a non-positive size.
+// SL206 for an unreachable output_shape, SL202 for a non-positive size.
 // Returns the output dim, unknown after a finding.
 ir::Dim checkedOutput(InferContext& ctx, const TransposeAxisFacts& f, bool fromOutputShape, size_t tensorAxis,
                       bool& attributeOk) {
   if (fromOutputShape && f.output > f.maxReachableOutput) {
-    ctx.report(diag::RuleId::kInvalidAttribute)
+    ctx.report(diag::RuleId::kUnreachableOutputShape)
         .message(fmt::format("output_shape on axis {} is {}, expected at most {} (natural size {} + max(stride, "
                              "dilation) - 1)",
                              tensorAxis, f.output, f.maxReachableOutput, f.naturalOutput))
         .detail(window::describe(f, tensorAxis))
-        .help(fmt::format("set output_shape on axis {} to at most {}, or raise the stride or output_padding",
-                          tensorAxis, f.maxReachableOutput));
+        .help(fmt::format("set output_shape on axis {} between 1 and {}: sizes up to the natural {} come from the "
+                          "pads, larger ones from output_padding; beyond that, raise the stride or the input size",
+                          tensorAxis, f.maxReachableOutput, f.naturalOutput));
     attributeOk = false;
     return ir::Dim::unknown();
   }
@@ -114,15 +118,36 @@ ir::Dim checkedOutput(InferContext& ctx, const TransposeAxisFacts& f, bool fromO
                              "the natural size {}",
                              tensorAxis, f.output, f.padBegin, f.padEnd, f.naturalOutput))
         .detail(window::describe(f, tensorAxis))
-        .help(fmt::format("reduce the pads on axis {} by at least {} in total", tensorAxis, 1 - f.output));
+        // 1 - o in unsigned arithmetic: exact even for o = -INT64_MAX.
+        .help(fmt::format("reduce the pads on axis {} by at least {} in total", tensorAxis,
+                          uint64_t{1} - static_cast<uint64_t>(f.output)));
     return ir::Dim::unknown();
   }
   return ir::Dim::value(f.output);
 }
 
+// Output channels W.shape[1] * group; SL004 when the product overflows.
+ir::Dim outputChannels(InferContext& ctx, const ir::Shape& w, int64_t group) {
+  if (!w.rankKnown() || w.rank() < 2) return ir::Dim::unknown();
+  if (!w[1].isValue()) return group == 1 ? w[1] : ir::Dim::unknown();
+  std::optional<int64_t> m = ir::checkedMul(w[1].value(), group);
+  if (!m) {
+    ctx.report(diag::RuleId::kAbsurdDim)
+        .message(fmt::format("output channels overflow int64: W.shape[1] * group = {} * {} is outside int64's range",
+                             w[1].value(), group))
+        .help("check group and the weight's dims: values this large are an exporter bug");
+    return ir::Dim::unknown();
+  }
+  return ir::Dim::value(*m);
+}
+
 }  // namespace
 
+// ConvTranspose (opset 1, 11, 22: the same attributes and arithmetic).
 void inferConvTranspose(InferContext& ctx) {
+  if (!checkAttributesDefined(ctx, {{"auto_pad"}, {"dilations"}, {"group"}, {"kernel_shape"}, {"output_padding"},
+                                    {"output_shape"}, {"pads"}, {"strides"}}))
+    return;
   const ir::Shape* x = window::windowDataInput(ctx);
   std::optional<ConvInputs> inputs = convInputs(ctx, x);
   if (!x || !inputs) return;
@@ -131,30 +156,38 @@ void inferConvTranspose(InferContext& ctx) {
   std::optional<WindowGeometry> geometry = window::parseWindowGeometry(
       ctx, *x, inputs->weightKernel, {.op = window::WindowOp::kConvTranspose, .ceilMode = false, .dilations = true});
   checkTransposeChannels(ctx, *x, w, inputs->group);
-  ir::Dim m = ir::Dim::unknown();
-  if (w.rankKnown()) m = dimProduct({w[1], ir::Dim::value(inputs->group)});
-  checkBias(ctx, m, "the output channels W.shape[1] * group");
+  const ir::Dim m = outputChannels(ctx, w, inputs->group);
+  checkBias(ctx, 2, m, "the output channels W.shape[1] * group");
   if (!geometry) return;
   std::optional<TransposeAttributes> attributes = readTransposeAttributes(ctx, *geometry);
   if (!attributes) return;
 
   std::vector<ir::Dim> dims = {(*x)[0], m};
   bool attributeOk = true;
+  window::TransposeNodeFacts node{&*geometry, attributes->outputPadding,
+                                  std::vector<std::optional<window::TransposeAxis>>(geometry->spatialRank())};
   for (size_t a = 0; a < geometry->spatialRank(); ++a) {
     const ir::Dim& i = (*x)[a + 2];
     std::optional<window::AxisWindow> aw = geometry->axis(a);
     std::optional<int64_t> target;
     if (attributes->outputShape) target = (*attributes->outputShape)[a];
-    std::optional<TransposeAxisFacts> f;
-    if (i.isValue() && aw) f = window::convTransposeAxis(i.value(), {*aw, attributes->outputPadding[a], target});
-    if (f) {
-      dims.push_back(checkedOutput(ctx, *f, target.has_value(), a + 2, attributeOk));
-    } else {
+    if (!i.isValue() || !aw) {
       // output_shape fixes the size whatever the input; otherwise it is unknown.
       dims.push_back(target ? ir::Dim::value(*target) : ir::Dim::unknown());
+      continue;
     }
+    const TransposeAxisWindow tw{*aw, attributes->outputPadding[a], target};
+    std::optional<TransposeAxisFacts> f = window::convTransposeAxis(i.value(), tw);
+    if (!f) {
+      window::reportOverflow(ctx, window::overflowingStep(i.value(), tw), a + 2);
+      dims.push_back(ir::Dim::unknown());
+      continue;
+    }
+    dims.push_back(checkedOutput(ctx, *f, target.has_value(), a + 2, attributeOk));
+    if (dims.back().isValue()) node.axes[a] = window::TransposeAxis{a + 2, tw, *f};
   }
   if (!attributeOk) return;
+  window::runTransposeChecks(ctx, node);
   ctx.setOutput(0, ir::Shape(std::move(dims)), ctx.inputType(0));
 }
 

@@ -24,15 +24,24 @@ struct OpEntry {
 // clang-format off
 const OpEntry kOps[] = {
     {"", "If", 1, kAnyOpset, shape::inferIf},
-    // conv.cpp, conv_transpose.cpp
-    {"", "Conv", 1, kAnyOpset, shape::inferConv},
-    {"", "ConvTranspose", 1, kAnyOpset, shape::inferConvTranspose},
-    // pool.cpp
-    {"", "MaxPool", 1, kAnyOpset, shape::inferMaxPool},
-    {"", "AveragePool", 1, kAnyOpset, shape::inferAveragePool},
-    {"", "GlobalAveragePool", 1, kAnyOpset, shape::inferGlobalPool},
-    {"", "GlobalMaxPool", 1, kAnyOpset, shape::inferGlobalPool},
-    {"", "GlobalLpPool", 1, kAnyOpset, shape::inferGlobalPool},
+    // Convolution and pooling: every version (listed after each row) up to
+    // opset 22 and beyond; 22 changed only types. The shape functions check
+    // which attributes each version defines.
+    // conv.cpp, conv_transpose.cpp, deform_conv.cpp, col2im.cpp
+    {"", "Conv", 1, kAnyOpset, shape::inferConv},                    // 1, 11, 22
+    {"", "ConvInteger", 10, kAnyOpset, shape::inferConvInteger},     // 10
+    {"", "QLinearConv", 10, kAnyOpset, shape::inferQLinearConv},     // 10
+    {"", "ConvTranspose", 1, kAnyOpset, shape::inferConvTranspose},  // 1, 11, 22
+    {"", "DeformConv", 19, kAnyOpset, shape::inferDeformConv},       // 19, 22
+    {"", "Col2Im", 18, kAnyOpset, shape::inferCol2Im},               // 18
+    // pool.cpp, unpool.cpp
+    {"", "MaxPool", 1, kAnyOpset, shape::inferMaxPool},              // 1, 8, 10, 11, 12, 22
+    {"", "AveragePool", 1, kAnyOpset, shape::inferAveragePool},      // 1, 7, 10, 11, 19, 22
+    {"", "LpPool", 1, kAnyOpset, shape::inferLpPool},                // 1, 2, 11, 18, 22
+    {"", "MaxUnpool", 9, kAnyOpset, shape::inferMaxUnpool},          // 9, 11, 22
+    {"", "GlobalAveragePool", 1, kAnyOpset, shape::inferGlobalPool}, // 1, 22
+    {"", "GlobalMaxPool", 1, kAnyOpset, shape::inferGlobalPool},     // 1, 22
+    {"", "GlobalLpPool", 1, kAnyOpset, shape::inferGlobalPool},      // 1, 2, 22
     // elementwise.cpp: shape-preserving unary ops
     {"", "Abs", 1, kAnyOpset, shape::inferUnary},
     {"", "Ceil", 1, kAnyOpset, shape::inferUnary},
@@ -95,6 +104,9 @@ const OpEntry kOps[] = {
     {"", "Where", 9, kAnyOpset, shape::inferWhere},
     // concat.cpp
     {"", "Concat", 1, kAnyOpset, shape::inferConcat},
+    // squeeze.cpp
+    {"", "Squeeze", 1, kAnyOpset, shape::inferSqueeze},
+    {"", "Unsqueeze", 1, kAnyOpset, shape::inferUnsqueeze},
     // nn.cpp
     {"", "BatchNormalization", 1, kAnyOpset, shape::inferBatchNormalization},
     {"", "Dropout", 1, kAnyOpset, shape::inferDropout},

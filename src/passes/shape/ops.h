@@ -8,14 +8,20 @@ namespace shapelint::passes::shape {
 // Control flow (control_flow.cpp)
 void inferIf(InferContext& ctx);
 
-// Convolution (conv.cpp, conv_transpose.cpp)
+// Convolution (conv.cpp, conv_transpose.cpp, deform_conv.cpp, col2im.cpp)
 void inferConv(InferContext& ctx);
+void inferConvInteger(InferContext& ctx);
+void inferQLinearConv(InferContext& ctx);
 void inferConvTranspose(InferContext& ctx);
+void inferDeformConv(InferContext& ctx);
+void inferCol2Im(InferContext& ctx);
 
-// Pooling (pool.cpp)
+// Pooling (pool.cpp, unpool.cpp)
 void inferMaxPool(InferContext& ctx);
 void inferAveragePool(InferContext& ctx);
-void inferGlobalPool(InferContext& ctx);
+void inferLpPool(InferContext& ctx);
+void inferGlobalPool(InferContext& ctx);  // GlobalAveragePool, GlobalMaxPool, GlobalLpPool
+void inferMaxUnpool(InferContext& ctx);
 
 // Elementwise (elementwise.cpp)
 void inferUnary(InferContext& ctx);              // Y has X's shape and type
@@ -29,6 +35,10 @@ void inferWhere(InferContext& ctx);
 
 // Concatenation (concat.cpp)
 void inferConcat(InferContext& ctx);
+
+// Inserting and removing size-1 axes (squeeze.cpp)
+void inferUnsqueeze(InferContext& ctx);
+void inferSqueeze(InferContext& ctx);
 
 // Neural-network layers (nn.cpp)
 void inferBatchNormalization(InferContext& ctx);

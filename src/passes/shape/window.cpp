@@ -1,9 +1,11 @@
 #include "passes/shape/window.h"
 
 #include <algorithm>
+#include <limits>
 
 #include <fmt/format.h>
 
+#include "passes/shape/window_checks.h"
 #include "shapelint/ir/checked.h"
 
 namespace shapelint::passes::window {
@@ -95,25 +97,29 @@ struct ResolvedPads {
 // Inversion (conv-arithmetic.md, "Where runtimes disagree" item 9): every i in
 // [(o - 1)s + ke - P, (o - 1)s + ke - P + s - 1] gives the same floor-mode o.
 void setFloorRange(AxisFacts& f, int64_t stride) {
-  const int64_t padding = f.padBegin + f.padEnd;
   if (f.output < 1) {
     // Every input below ke - P gives a non-positive output.
     f.sameOutputFrom = 0;
-    f.sameOutputTo = std::max<int64_t>(0, f.effectiveKernel - padding - 1);
+    f.sameOutputTo = std::max<int64_t>(0, f.minInput - 1);
     return;
   }
   std::optional<int64_t> span = checkedMul(f.output - 1, stride);
-  std::optional<int64_t> from = sum({span, f.effectiveKernel, -padding});
+  std::optional<int64_t> from = sum({span, f.effectiveKernel, -f.padBegin, -f.padEnd});
   std::optional<int64_t> to = sum({from, stride, -1});
   f.sameOutputFrom = from ? std::max<int64_t>(0, *from) : f.input;
   f.sameOutputTo = to ? *to : f.input;
 }
 
 // Floor remainder and dropped real rows: r = (i + P - ke) mod s, max(0, r - pe).
-void setRemainder(AxisFacts& f, int64_t stride) {
-  const int64_t numerator = f.input + f.padBegin + f.padEnd - f.effectiveKernel;  // checked by the caller
+void setRemainder(AxisFacts& f, int64_t numerator, int64_t stride) {
   f.remainder = numerator >= 0 ? ir::floorMod(numerator, stride) : 0;
   f.droppedRows = std::max<int64_t>(0, f.remainder - f.padEnd);
+}
+
+// i + pb + pe - ke, summed as (i - ke) + pb + pe: the pads are non-negative,
+// so a partial sum overflows only when the whole does.
+std::optional<int64_t> windowNumerator(int64_t input, int64_t padBegin, int64_t padEnd, int64_t ke) {
+  return sum({input, -ke, padBegin, padEnd});
 }
 
 // The smallest and largest input sizes for which a monotone size function
@@ -154,8 +160,9 @@ std::optional<AxisFacts> sameAxis(int64_t input, const AxisWindow& w, int64_t ke
   f.padBegin = pads->first;
   f.padEnd = pads->second;
   f.relationship = (w.stride == 1 && w.dilation == 1 && w.kernel % 2 == 1) ? 3 : 0;
-  if (!sum({input, f.padBegin, f.padEnd, -ke})) return std::nullopt;
-  if (f.output >= 1) setRemainder(f, w.stride);
+  std::optional<int64_t> numerator = windowNumerator(input, f.padBegin, f.padEnd, ke);
+  if (!numerator) return std::nullopt;
+  if (f.output >= 1) setRemainder(f, *numerator, w.stride);
   // Every i in [(o - 1)s + 1, o*s] has ceil(i/s) = o.
   f.sameOutputFrom = f.output >= 1 ? (f.output - 1) * w.stride + 1 : 0;
   f.sameOutputTo = f.output >= 1 ? checkedMul(f.output, w.stride).value_or(input) : 0;
@@ -194,18 +201,21 @@ std::optional<AxisFacts> convAxis(int64_t input, const AxisWindow& w) {
   if (isSame(w.padding)) return sameAxis(input, w, *ke);
 
   const ResolvedPads pads = explicitPads(w);
-  std::optional<int64_t> numerator = sum({input, pads.begin, pads.end, -*ke});
+  std::optional<int64_t> numerator = windowNumerator(input, pads.begin, pads.end, *ke);
   if (!numerator) return std::nullopt;
+  std::optional<int64_t> output = checkedAdd(ir::floorDiv(*numerator, w.stride), 1);
+  if (!output) return std::nullopt;
   AxisFacts f;
   f.input = input;
   f.effectiveKernel = *ke;
   f.padBegin = pads.begin;
   f.padEnd = pads.end;
-  f.output = ir::floorDiv(*numerator, w.stride) + 1;
+  f.output = *output;
   f.legacyOutput = f.output;
-  f.minInput = std::max<int64_t>(0, *ke - pads.begin - pads.end);  // i + P - ke >= 0
+  // i + P - ke >= 0
+  f.minInput = std::max<int64_t>(0, sum({*ke, -pads.begin, -pads.end}).value_or(0));
   f.relationship = convRelationship(w, pads.begin, pads.end);
-  setRemainder(f, w.stride);
+  setRemainder(f, *numerator, w.stride);
   setFloorRange(f, w.stride);
   f.formula = fmt::format("o = floor((i + pb + pe - {0})/s) + 1 = floor(({1} + {2} + {3} - {4})/{5}) + 1 = {6}{7}",
                           kernelSymbol(w), input, pads.begin, pads.end, *ke, w.stride, f.output,
@@ -226,24 +236,28 @@ std::optional<AxisFacts> poolAxis(int64_t input, const AxisWindow& w, bool ceilM
     std::optional<AxisFacts> f = sameAxis(input, w, *ke);
     if (!f) return std::nullopt;
     // ONNX 1.12 applies ceil to the SAME-padded size with no correction.
-    f->legacyOutput = ir::ceilDiv(input + f->padBegin + f->padEnd - *ke, w.stride) + 1;
+    std::optional<int64_t> numerator = windowNumerator(input, f->padBegin, f->padEnd, *ke);
+    std::optional<int64_t> legacy = numerator ? checkedAdd(ir::ceilDiv(*numerator, w.stride), 1) : std::nullopt;
+    if (!legacy) return std::nullopt;
+    f->legacyOutput = *legacy;
     return f;
   }
 
   const ResolvedPads pads = explicitPads(w);
-  // Current ONNX and PyTorch: o = floor((i + P - ke + s - 1)/s) + 1, then
-  // o -= 1 if (o - 1)s >= i + pb (the last window would start in the right padding).
+  // Current ONNX and PyTorch: o = floor((i + P - ke + s - 1)/s) + 1 (computed
+  // as ceil((i + P - ke)/s) + 1, which cannot overflow on the way), then
+  // o -= 1 if (o - 1)s >= i + pb (the last window would start in the right
+  // padding), tested as o - 1 >= ceil((i + pb)/s).
   auto currentRule = [&](int64_t i) -> std::optional<int64_t> {
-    std::optional<int64_t> numerator = sum({i, pads.begin, pads.end, -*ke, w.stride, -1});
-    if (!numerator) return std::nullopt;
-    int64_t o = ir::floorDiv(*numerator, w.stride) + 1;
-    std::optional<int64_t> lastStart = checkedMul(o - 1, w.stride);
+    std::optional<int64_t> numerator = windowNumerator(i, pads.begin, pads.end, *ke);
     std::optional<int64_t> rightPadStart = checkedAdd(i, pads.begin);
-    if (!lastStart || !rightPadStart) return std::nullopt;
-    if (*lastStart >= *rightPadStart) --o;
+    if (!numerator || !rightPadStart) return std::nullopt;
+    std::optional<int64_t> o = checkedAdd(ir::ceilDiv(*numerator, w.stride), 1);
+    if (!o) return std::nullopt;
+    if (*o - 1 >= ir::ceilDiv(*rightPadStart, w.stride)) --*o;
     return o;
   };
-  std::optional<int64_t> numerator = sum({input, pads.begin, pads.end, -*ke});
+  std::optional<int64_t> numerator = windowNumerator(input, pads.begin, pads.end, *ke);
   std::optional<int64_t> output = currentRule(input);
   if (!numerator || !output) return std::nullopt;
 
@@ -254,20 +268,32 @@ std::optional<AxisFacts> poolAxis(int64_t input, const AxisWindow& w, bool ceilM
   f.padEnd = pads.end;
   f.output = *output;
   // ONNX 1.12 and older ONNX Runtime: o = ceil((i + P - ke)/s + 1), no correction.
-  f.legacyOutput = ir::ceilDiv(*numerator, w.stride) + 1;
+  const int64_t raw = ir::ceilDiv(*numerator, w.stride) + 1;  // fits: currentRule checked it
+  f.legacyOutput = raw;
   f.relationship = poolRelationship(w, pads.begin, pads.end);
   // o >= 1 needs i + P - ke + s - 1 >= 0, and the one window must start before i + pb.
-  f.minInput = std::max<int64_t>({0, *ke - pads.begin - pads.end - w.stride + 1, 1 - pads.begin});
-  setRemainder(f, w.stride);
+  f.minInput = std::max<int64_t>(
+      {0, sum({*ke, -pads.begin, -pads.end, -w.stride, 1}).value_or(0), 1 - pads.begin});
+  if (f.output >= 1) {
+    // The windows cover the padded input up to (o - 1)s + ke; what lies
+    // beyond is uncovered, and its part before the end pad is real rows.
+    // i + P - ((o - 1)s + ke) = (i + P - ke) - (o - 1)s.
+    std::optional<int64_t> lastStart = checkedMul(f.output - 1, w.stride);
+    if (lastStart) {
+      f.remainder = std::max<int64_t>(0, *numerator - *lastStart);
+      f.droppedRows = std::max<int64_t>(0, f.remainder - f.padEnd);
+    }
+  }
   setSearchedRange(f, w.stride, currentRule);
-  const int64_t raw = ir::floorDiv(*numerator + w.stride - 1, w.stride) + 1;
   f.formula = fmt::format(
       "o = floor((i + pb + pe - {0} + s - 1)/s) + 1 = floor(({1} + {2} + {3} - {4} + {5} - 1)/{5}) + 1 = {6}{7}",
       kernelSymbol(w), input, pads.begin, pads.end, *ke, w.stride, raw, dilationNote(w, *ke));
   if (raw != f.output) {
+    std::optional<int64_t> lastStart = checkedMul(raw - 1, w.stride);
     f.formula += fmt::format(", minus 1 because the last window would start in the right padding "
                              "((o - 1)s = {} >= i + pb = {}): o = {}",
-                             (raw - 1) * w.stride, input + pads.begin, f.output);
+                             lastStart ? std::to_string(*lastStart) : fmt::format("{}({} - 1)", w.stride, raw),
+                             input + pads.begin, f.output);
   }
   return f;
 }
@@ -282,14 +308,14 @@ std::optional<TransposeAxisFacts> convTransposeAxis(int64_t input, const Transpo
   if (!ke) return std::nullopt;
   std::optional<int64_t> span = checkedMul(w.stride, input - 1);
   std::optional<int64_t> natural = sum({span, tw.outputPadding, *ke});
+  if (!natural) return std::nullopt;
   std::optional<int64_t> reachable = sum({natural, std::max(w.stride, w.dilation), -1});
-  if (!natural || !reachable) return std::nullopt;
 
   TransposeAxisFacts f;
   f.input = input;
   f.effectiveKernel = *ke;
   f.naturalOutput = *natural;
-  f.maxReachableOutput = *reachable;
+  f.maxReachableOutput = reachable.value_or(std::numeric_limits<int64_t>::max());
   const std::string naturalText =
       fmt::format("s(i - 1) + a + {} = {}({} - 1) + {} + {}", kernelSymbol(w), w.stride, input, tw.outputPadding, *ke);
 
@@ -339,6 +365,86 @@ std::optional<TransposeAxisFacts> convTransposeAxis(int64_t input, const Transpo
   return f;
 }
 
+// MaxUnpool: o = s(i - 1) + k - pb - pe, ConvTranspose's rule with d = 1, a = 0.
+std::optional<TransposeAxisFacts> unpoolAxis(int64_t input, const AxisWindow& window) {
+  AxisWindow w = window;
+  w.dilation = 1;
+  w.padding = Padding::kExplicit;
+  std::optional<TransposeAxisFacts> f = convTransposeAxis(input, {w, 0, std::nullopt});
+  if (!f) return std::nullopt;
+  f->formula = fmt::format("o = s(i - 1) + k - pb - pe = {}({} - 1) + {} - {} - {} = {}", w.stride, input, w.kernel,
+                           w.padBegin, w.padEnd, f->output);
+  return f;
+}
+
+std::string overflowingStep(int64_t input, const AxisWindow& w) {
+  if (!isComputable(input, w)) return "";
+  std::optional<int64_t> ke = effectiveKernel(w.kernel, w.dilation);
+  if (!ke) return fmt::format("ke = d(k - 1) + 1 = {}({} - 1) + 1", w.dilation, w.kernel);
+  if (isSame(w.padding)) {
+    const int64_t o = ir::ceilDiv(input, w.stride);
+    if (!samePads(input, o, w.stride, *ke, w.padding))
+      return fmt::format("total padding (o - 1)s + ke - i = ({} - 1){} + {} - {}", o, w.stride, *ke, input);
+  }
+  const ResolvedPads pads = isSame(w.padding) ? ResolvedPads{} : explicitPads(w);
+  std::optional<int64_t> numerator = windowNumerator(input, pads.begin, pads.end, *ke);
+  if (!numerator)
+    return fmt::format("i + pb + pe - ke = {} + {} + {} - {}", input, pads.begin, pads.end, *ke);
+  if (!checkedAdd(ir::ceilDiv(*numerator, w.stride), 1))
+    return fmt::format("o = (i + pb + pe - ke)/s + 1 = {}/{} + 1", *numerator, w.stride);
+  if (!checkedAdd(input, pads.begin)) return fmt::format("i + pb = {} + {}", input, pads.begin);
+  return "";
+}
+
+std::string overflowingStep(int64_t input, const TransposeAxisWindow& tw) {
+  const AxisWindow& w = tw.window;
+  if (!isComputable(input, w) || tw.outputPadding < 0 || (tw.outputShape && *tw.outputShape < 0)) return "";
+  std::optional<int64_t> ke = effectiveKernel(w.kernel, w.dilation);
+  if (!ke) return fmt::format("ke = d(k - 1) + 1 = {}({} - 1) + 1", w.dilation, w.kernel);
+  std::optional<int64_t> span = checkedMul(w.stride, input - 1);
+  if (!span) return fmt::format("s(i - 1) = {}({} - 1)", w.stride, input);
+  std::optional<int64_t> natural = sum({span, tw.outputPadding, *ke});
+  if (!natural) return fmt::format("s(i - 1) + a + ke = {} + {} + {}", *span, tw.outputPadding, *ke);
+  if (tw.outputShape) {
+    if (!checkedSub(*natural, *tw.outputShape))
+      return fmt::format("total padding s(i - 1) + a + ke - O = {} - {}", *natural, *tw.outputShape);
+    return "";
+  }
+  if (isSame(w.padding)) {
+    if (!checkedMul(input, w.stride)) return fmt::format("o = i * s = {} * {}", input, w.stride);
+    return "";
+  }
+  const ResolvedPads pads = explicitPads(w);
+  if (!sum({*natural, -pads.begin, -pads.end}))
+    return fmt::format("o = s(i - 1) + a + ke - pb - pe = {} - {} - {}", *natural, pads.begin, pads.end);
+  return "";
+}
+
+// Item 5: ONNX 1.12 pads SAME by total = max(0, ke - s).
+std::optional<int64_t> legacySameTransposeOutput(int64_t input, const TransposeAxisWindow& tw) {
+  const AxisWindow& w = tw.window;
+  if (!isComputable(input, w) || tw.outputPadding < 0) return std::nullopt;
+  std::optional<int64_t> ke = effectiveKernel(w.kernel, w.dilation);
+  if (!ke) return std::nullopt;
+  const int64_t total = std::max<int64_t>(0, *ke - w.stride);
+  return sum({checkedMul(w.stride, input - 1), tw.outputPadding, *ke, -total});
+}
+
+// Item 4: ONNX Runtime's pools pad SAME for k, then slide the dilated kernel.
+std::optional<int64_t> onnxRuntimeSamePoolOutput(int64_t input, const AxisWindow& w) {
+  if (!isComputable(input, w)) return std::nullopt;
+  std::optional<int64_t> ke = effectiveKernel(w.kernel, w.dilation);
+  if (!ke) return std::nullopt;
+  const int64_t target = ir::ceilDiv(input, w.stride);
+  std::optional<int64_t> pad = sum({checkedMul(std::max<int64_t>(target - 1, 0), w.stride), w.kernel, -input});
+  if (!pad || *pad < 0) return std::nullopt;
+  std::optional<int64_t> numerator = sum({input, -*ke, *pad});
+  if (!numerator) return std::nullopt;
+  return checkedAdd(ir::floorDiv(*numerator, w.stride), 1);
+}
+
+std::string attributeList(const std::vector<int64_t>& values) { return fmt::format("[{}]", fmt::join(values, ",")); }
+
 std::optional<AxisWindow> WindowGeometry::axis(size_t a) const {
   if (a >= kernel.size() || !kernel[a].isValue()) return std::nullopt;
   AxisWindow w;
@@ -377,7 +483,25 @@ const ir::Shape* windowDataInput(InferContext& ctx) {
         .help("add the batch and channel axes (Unsqueeze) or use an op for this rank");
     return nullptr;
   }
+  if (!checkNonNegativeDims(ctx, 0)) return nullptr;
   return &x;
+}
+
+bool checkNonNegativeDims(InferContext& ctx, size_t i) {
+  if (!ctx.hasInput(i)) return true;
+  const ir::Shape& shape = ctx.inputShape(i);
+  if (!shape.rankKnown()) return true;
+  bool ok = true;
+  for (size_t a = 0; a < shape.rank(); ++a) {
+    if (!shape[a].isValue() || shape[a].value() >= 0) continue;
+    ctx.report(diag::RuleId::kAbsurdDim)
+        .message(fmt::format("input '{}' {} has dim {} on axis {}, expected at least 0", ctx.node().inputs[i],
+                             shape.str(), shape[a].value(), a))
+        .help("a dim is a size: give the model a non-negative dim_value, or a dim_param for a size known only at "
+              "run time");
+    ok = false;
+  }
+  return ok;
 }
 
 namespace {
@@ -396,23 +520,39 @@ void reportNonPositive(InferContext& ctx, const AxisFacts& f, size_t tensorAxis)
 
 }  // namespace
 
+// SL004: a step of the size computation does not fit in int64.
+void reportOverflow(InferContext& ctx, const std::string& step, size_t tensorAxis) {
+  ctx.report(diag::RuleId::kAbsurdDim)
+      .message(fmt::format("output size on axis {} overflows int64: {} is outside int64's range (at most {})",
+                           tensorAxis, step.empty() ? std::string("an intermediate value") : step,
+                           std::numeric_limits<int64_t>::max()))
+      .help("a size or attribute this large is an exporter bug: check the input's dims and the node's kernel, "
+            "strides, dilations and pads");
+}
+
 std::vector<ir::Dim> windowOutputDims(InferContext& ctx, const ir::Shape& input, const WindowGeometry& geometry,
                                       WindowOp op) {
   std::vector<ir::Dim> out(geometry.spatialRank());
+  WindowNodeFacts node{op, &geometry, &input, std::vector<std::optional<WindowAxis>>(geometry.spatialRank())};
   for (size_t a = 0; a < geometry.spatialRank(); ++a) {
     const ir::Dim& i = input[a + 2];
     std::optional<AxisWindow> w = geometry.axis(a);
     if (!i.isValue() || !w) continue;
     std::optional<AxisFacts> f =
         op == WindowOp::kPool ? poolAxis(i.value(), *w, geometry.ceilMode) : convAxis(i.value(), *w);
-    if (!f) continue;
+    if (!f) {
+      reportOverflow(ctx, overflowingStep(i.value(), *w), a + 2);
+      continue;
+    }
     const bool emptyInput = i.value() == 0 && isSame(w->padding);  // SAME maps 0 to 0
     if (f->output < 1 && !emptyInput) {
       reportNonPositive(ctx, *f, a + 2);
       continue;
     }
     out[a] = ir::Dim::value(f->output);
+    if (f->output >= 1) node.axes[a] = WindowAxis{a + 2, *w, *f};
   }
+  runWindowChecks(ctx, node);
   return out;
 }
 
@@ -575,8 +715,9 @@ std::optional<WindowGeometry> parseWindowGeometry(InferContext& ctx, const ir::S
   }
 
   // auto_pad: a closed set; any other string is rejected, never read as NOTSET.
-  std::optional<std::string> autoPad = ctx.attrString("auto_pad");
-  if (!autoPad && ctx.attr("auto_pad")) ok = false;
+  std::optional<std::string> autoPad;
+  if (attributes.autoPad) autoPad = ctx.attrString("auto_pad");
+  if (attributes.autoPad && !autoPad && ctx.attr("auto_pad")) ok = false;
   if (autoPad) {
     std::optional<Padding> padding = parseAutoPad(*autoPad);
     if (!padding) {

@@ -72,10 +72,12 @@ std::optional<int64_t> effectiveKernel(int64_t kernel, int64_t dilation);
 // Conv, per axis: relationships 1-6 and 15; SAME: o = ceil(i/s).
 std::optional<AxisFacts> convAxis(int64_t input, const AxisWindow& window);
 
-// MaxPool/AveragePool, per axis: relationship 7 (and 6, 15 with pads and
-// dilation). ceilMode applies the current ONNX/PyTorch rule: a last window
+// MaxPool/AveragePool/LpPool, per axis: relationship 7 (and 6, 15 with pads
+// and dilation). ceilMode applies the current ONNX/PyTorch rule: a last window
 // that would start in the right padding is dropped. legacyOutput holds the
-// ONNX 1.12 size, which has no such correction.
+// ONNX 1.12 size, which has no such correction. With ceilMode, remainder is
+// the padded positions after the last window's end and droppedRows the real
+// rows among them (max(0, i + pb - ((o - 1)s + ke))).
 std::optional<AxisFacts> poolAxis(int64_t input, const AxisWindow& window, bool ceilMode);
 
 // ConvTranspose, per axis.
@@ -107,7 +109,30 @@ inline bool isValidOutputPadding(int64_t outputPadding, int64_t stride, int64_t 
 
 // default: o = s(i - 1) + a + ke - pb - pe; output_shape O: o = O with
 // total = s(i - 1) + a + ke - O split into pads; SAME: o = i * s.
+// maxReachableOutput saturates at INT64_MAX instead of failing.
 std::optional<TransposeAxisFacts> convTransposeAxis(int64_t input, const TransposeAxisWindow& window);
+
+// MaxUnpool without output_shape, per axis: o = s(i - 1) + k - pb - pe, the
+// transposed relationships 8-13 with d = 1 and a = 0 (window.dilation and
+// window.padding are ignored).
+std::optional<TransposeAxisFacts> unpoolAxis(int64_t input, const AxisWindow& window);
+
+// Why convAxis/poolAxis (or convTransposeAxis) gave no result for arguments
+// in their domain: the first step whose exact value does not fit in int64,
+// with the numbers plugged in ("i + pb + pe = 9223372036854775807 + 2 + 2").
+// Empty when every step fits or an argument is outside the domain.
+std::string overflowingStep(int64_t input, const AxisWindow& window);
+std::string overflowingStep(int64_t input, const TransposeAxisWindow& window);
+
+// ONNX 1.12's ConvTranspose SAME size: total = max(0, ke - s), so
+// o = s(i - 1) + a + ke - total (conv-arithmetic.md, item 5).
+std::optional<int64_t> legacySameTransposeOutput(int64_t input, const TransposeAxisWindow& window);
+
+// ONNX Runtime's pool SAME size with a dilated kernel: it pads for k, not ke
+// (item 4): pad = (ceil(i/s) - 1)s + k - i, o = floor((i + pad - ke)/s) + 1.
+// std::nullopt on overflow or when that pad is negative (ONNX Runtime then
+// rejects the node: "padding values must be non-negative", item 8).
+std::optional<int64_t> onnxRuntimeSamePoolOutput(int64_t input, const AxisWindow& window);
 
 // The attributes of a window op, parsed and validated once.
 struct WindowGeometry {
@@ -130,8 +155,9 @@ enum class WindowOp { kConv, kConvTranspose, kPool };
 // Which attributes the op defines at the model's opset.
 struct WindowAttributes {
   WindowOp op = WindowOp::kConv;
-  bool ceilMode = false;   // MaxPool and AveragePool >= 10
-  bool dilations = true;   // Conv and ConvTranspose always, MaxPool >= 10, AveragePool >= 19
+  bool ceilMode = false;   // MaxPool and AveragePool >= 10, LpPool >= 18
+  bool dilations = true;   // Conv and ConvTranspose always, MaxPool >= 10, AveragePool >= 19, LpPool >= 18
+  bool autoPad = true;     // all but DeformConv and MaxUnpool
 };
 
 // Reads kernel_shape, strides, dilations, auto_pad, pads and ceil_mode for an
@@ -145,15 +171,29 @@ std::optional<WindowGeometry> parseWindowGeometry(InferContext& ctx, const ir::S
                                                   const WindowAttributes& attributes);
 
 // The data input X of Conv, ConvTranspose and the pools, when it can be
-// used: present (else SL003), rank known, rank >= 3 (else SL003). Null
-// otherwise: the outputs stay unknown.
+// used: present (else SL003), rank known, rank >= 3 (else SL003), no
+// negative dim (else SL004). Null otherwise: the outputs stay unknown.
 const ir::Shape* windowDataInput(InferContext& ctx);
 
+// SL004 for every negative dim of input `i` (a declared -1 is not "unknown"
+// in ONNX: dim_value must be >= 0). Returns false when it reported.
+bool checkNonNegativeDims(InferContext& ctx, size_t i);
+
 // The spatial output dims of Conv (op kConv) or a pool (kPool) for input X.
-// A symbolic or unknown input dim, an unknown kernel or an overflow gives an
-// unknown dim; a size below 1 is reported (SL202) and left unknown.
+// A symbolic or unknown input dim or an unknown kernel gives an unknown dim;
+// a size below 1 (SL202) or an overflow (SL004) is reported and left unknown.
+// Then runs the window checks on the axes with concrete sizes: floor
+// truncation (SL204), ceil_mode portability (SL401, pools), SAME with
+// dilation (SL402), odd SAME padding (SL404), pool pads (SL405, pools).
 std::vector<ir::Dim> windowOutputDims(InferContext& ctx, const ir::Shape& input, const WindowGeometry& geometry,
                                       WindowOp op);
+
+// SL004: computing the output size on `tensorAxis` overflows int64 at
+// `step` (overflowingStep's text).
+void reportOverflow(InferContext& ctx, const std::string& step, size_t tensorAxis);
+
+// "[1,1,2,2]": an attribute value as it is written in a help line.
+std::string attributeList(const std::vector<int64_t>& values);
 
 // "relationship 6: o = ... = 3 on axis 2", the detail line of a diagnostic.
 std::string describe(const AxisFacts& facts, size_t tensorAxis);

@@ -151,7 +151,8 @@ TEST_F(CliTest, ReadmeExamplesAreTrue) {
     for (std::string w; words >> w;) args.push_back(w);
     const CliResult r = run(args);
     EXPECT_EQ(r.out, readme.substr(lineEnd + 1, blockEnd - lineEnd - 1)) << "README example: " << prompt
-                                                                          << readme.substr(at + prompt.size(), lineEnd - at - prompt.size());
+                                                                          << readme.substr(at + prompt.size(), lineEnd - at - prompt.size())
+        << " (tools/update_readme_examples.py rewrites the outputs)";
     ++examples;
   }
   EXPECT_GE(examples, 1u);

@@ -9,6 +9,7 @@ namespace shapelint::testing {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 TEST(Concat, channel_axis_sums) {
@@ -134,11 +135,16 @@ TEST(Concat, unet_224_merges_cleanly) {
 
 TEST(Concat, unet_225_fails_at_the_outermost_merge) {
   Inferred r = infer(unet(225));
+  // The first pool already says why (SL204): it never reads row 225.
   ASSERT_THAT(briefs(r.diagnostics),
-              ElementsAre("SL102 cat4: cannot concatenate [1, 1, 224, 224] with [1, 1, 225, 225] on axis 1: axis 2 "
+              ElementsAre(HasSubstr("SL204 pool1: floor drops the last 1 row of axis 2"),
+                          HasSubstr("SL204 pool1: floor drops the last 1 row of axis 3"),
+                          "SL102 cat4: cannot concatenate [1, 1, 224, 224] with [1, 1, 225, 225] on axis 1: axis 2 "
                           "has 224 and 225"));
-  ASSERT_EQ(r.diagnostics[0].notes.size(), 2u);
-  EXPECT_EQ(r.diagnostics[0].notes[0].node, "upconv4");
+  EXPECT_EQ(r.diagnostics[0].help, "use input 224 or 226 on axis 2 (no row dropped), or pads=[0,0,1,0] to cover the "
+                                   "last 1 row");
+  ASSERT_EQ(r.diagnostics[2].notes.size(), 2u);
+  EXPECT_EQ(r.diagnostics[2].notes[0].node, "upconv4");
   EXPECT_EQ(r.shapeOf("down4"), shape({1, 1, 14, 14}));
 }
 

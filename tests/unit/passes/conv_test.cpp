@@ -76,11 +76,11 @@ TEST(Conv, conv1d_and_conv3d) {
   ModelBuilder b;
   b.input("x1", {2, 4, 10}).initializer("w1", {8, 4, 3});
   b.node("Conv", {"x1", "w1"}, {"y1"}, {ints("dilations", {2})});
-  b.input("x3", {1, 2, 5, 6, 7}).initializer("w3", {3, 2, 2, 2, 2});
+  b.input("x3", {1, 2, 5, 6, 8}).initializer("w3", {3, 2, 2, 2, 2});
   b.node("Conv", {"x3", "w3"}, {"y3"}, {ints("strides", {1, 2, 3})});
   Inferred r = infer(b);
   EXPECT_EQ(r.shapeOf("y1"), shape({2, 8, 6}));
-  EXPECT_EQ(r.shapeOf("y3"), shape({1, 3, 4, 3, 2}));
+  EXPECT_EQ(r.shapeOf("y3"), shape({1, 3, 4, 3, 3}));
   EXPECT_THAT(r.diagnostics, IsEmpty());
 }
 
@@ -353,7 +353,7 @@ TEST(Conv, bias_length_mismatch) {
   b.node("Conv", {"x", "w", "b"}, {"y"}, {}, "conv");
   Inferred r = infer(b);
   EXPECT_THAT(briefs(r.diagnostics),
-              ElementsAre("SL003 conv: bias 'b' [32] has 32 values, expected 64 (the weight's output channels M = "
+              ElementsAre("SL203 conv: bias 'b' [32] has 32 values, expected 64 (the weight's output channels M = "
                           "W.shape[0])"));
 }
 
@@ -372,10 +372,22 @@ TEST(ConvTranspose, output_padding_restores_size) {
 TEST(ConvTranspose, output_shape_within_reach) {
   ModelBuilder b;
   b.input("x", {"N", 1, 3, 3}).initializer("w", {1, 2, 3, 3});
-  b.node("ConvTranspose", {"x", "w"}, {"y"}, {ints("strides", {3, 2}), ints("output_shape", {10, 8})});
+  b.node("ConvTranspose", {"x", "w"}, {"y"}, {ints("strides", {3, 2}), ints("output_shape", {9, 6})});
+  Inferred r = infer(b);
+  EXPECT_EQ(r.shapeOf("y"), shape({"N", 2, 9, 6}));
+  EXPECT_THAT(r.diagnostics, IsEmpty());
+}
+
+TEST(ConvTranspose, output_shape_beyond_natural_is_the_spec_size_and_a_portability_finding) {
+  // Natural sizes 3(3 - 1) + 3 = 9 and 2(3 - 1) + 3 = 7: 10 and 8 are reachable
+  // (PyTorch: output_padding 1) but ONNX Runtime 1.30 rejects them (SL406).
+  ModelBuilder b;
+  b.input("x", {"N", 1, 3, 3}).initializer("w", {1, 2, 3, 3});
+  b.node("ConvTranspose", {"x", "w"}, {"y"}, {ints("strides", {3, 2}), ints("output_shape", {10, 8})}, "up");
   Inferred r = infer(b);
   EXPECT_EQ(r.shapeOf("y"), shape({"N", 2, 10, 8}));
-  EXPECT_THAT(r.diagnostics, IsEmpty());
+  EXPECT_THAT(briefs(r.diagnostics), ElementsAre(HasSubstr("SL406 up: output_shape on axis 2 is 10"),
+                                                 HasSubstr("SL406 up: output_shape on axis 3 is 8")));
 }
 
 TEST(ConvTranspose, output_shape_unreachable) {
@@ -385,7 +397,7 @@ TEST(ConvTranspose, output_shape_unreachable) {
   b.node("ConvTranspose", {"x", "w"}, {"y"}, {ints("strides", {2, 2}), ints("output_shape", {21, 17})}, "up");
   Inferred r = infer(b);
   ASSERT_THAT(briefs(r.diagnostics),
-              ElementsAre("SL301 up: output_shape on axis 2 is 21, expected at most 18 (natural size 17 + max(stride, "
+              ElementsAre("SL206 up: output_shape on axis 2 is 21, expected at most 18 (natural size 17 + max(stride, "
                           "dilation) - 1)"));
   EXPECT_FALSE(r.shapeOf("y").rankKnown());
 }
@@ -393,10 +405,12 @@ TEST(ConvTranspose, output_shape_unreachable) {
 TEST(ConvTranspose, same_upper_is_input_times_stride) {
   ModelBuilder b;
   b.input("x", {1, 1, 3, 5}).initializer("w", {1, 2, 3, 3});
-  b.node("ConvTranspose", {"x", "w"}, {"y"}, {stringAttr("auto_pad", "SAME_UPPER"), ints("strides", {2, 2})});
+  b.node("ConvTranspose", {"x", "w"}, {"y"}, {stringAttr("auto_pad", "SAME_UPPER"), ints("strides", {2, 2})}, "up");
   Inferred r = infer(b);
   EXPECT_EQ(r.shapeOf("y"), shape({1, 2, 6, 10}));
-  EXPECT_THAT(r.diagnostics, IsEmpty());
+  // Total padding 2(3 - 1) + 3 - 6 = 1 and 2(5 - 1) + 3 - 10 = 1: odd (SL404 notes).
+  EXPECT_THAT(briefs(r.diagnostics), ElementsAre(HasSubstr("SL404 up: auto_pad SAME_UPPER pads axis 2 by 1"),
+                                                 HasSubstr("SL404 up: auto_pad SAME_UPPER pads axis 3 by 1")));
 }
 
 TEST(ConvTranspose, group_multiplies_output_channels) {
@@ -433,7 +447,7 @@ TEST(ConvTranspose, output_padding_not_below_stride) {
   Inferred r = infer(b);
   EXPECT_THAT(
       briefs(r.diagnostics),
-      ElementsAre("SL301 up: output_padding on axis 2 is 2, expected 0 to 1 (below max(stride 2, dilation 1))"));
+      ElementsAre("SL205 up: output_padding on axis 2 is 2, expected 0 to 1 (below max(stride 2, dilation 1))"));
   EXPECT_FALSE(r.shapeOf("y").rankKnown());
 }
 

@@ -99,6 +99,16 @@ class ModelBuilder {
     return *this;
   }
 
+  // A 1-D int64 initializer whose values the pass can read (a shape input
+  // such as MaxUnpool's output_shape or Col2Im's image_shape).
+  ModelBuilder& constant(const std::string& name, std::vector<int64_t> values) {
+    initializer(name, {static_cast<int64_t>(values.size())}, ir::kInt64);
+    ir::ConstData data;
+    data.ints = std::move(values);
+    model_.graph.find(name)->data = std::move(data);
+    return *this;
+  }
+
   // A node; its outputs become values produced by it. The name defaults to "<op>_<index>".
   ModelBuilder& node(const std::string& opType, std::vector<std::string> inputs, std::vector<std::string> outputs,
                      std::vector<ir::Attribute> attributes = {}, std::string name = "") {
@@ -139,9 +149,11 @@ struct Inferred {
   int32_t typeOf(const std::string& value) const { return model.graph.find(value)->elemType; }
 };
 
-inline Inferred infer(const ModelBuilder& builder) {
+inline Inferred infer(const ModelBuilder& builder, passes::Target target = passes::Target::kAll) {
   Inferred r{builder.build(), {}};
-  r.diagnostics = passes::runShapePass(r.model, {}).diagnostics;
+  passes::PassOptions options;
+  options.target = target;
+  r.diagnostics = passes::runShapePass(r.model, options).diagnostics;
   return r;
 }
 

@@ -8,6 +8,7 @@ namespace shapelint::testing {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 TEST(Pool, maxpool_2x2_stride_2) {
@@ -35,19 +36,28 @@ TEST(Pool, maxpool_indices_are_int64) {
 TEST(Pool, ceil_mode_drops_window_starting_in_padding) {
   ModelBuilder b(12);
   b.input("x", {1, 1, 12, 4});
-  b.node("MaxPool", {"x"}, {"y"}, {ints("kernel_shape", {1, 3}), ints("strides", {2, 2}), intAttr("ceil_mode", 1)});
+  b.node("MaxPool", {"x"}, {"y"}, {ints("kernel_shape", {1, 3}), ints("strides", {2, 2}), intAttr("ceil_mode", 1)},
+         "pool");
   Inferred r = infer(b);
   EXPECT_EQ(r.shapeOf("y"), shape({1, 1, 6, 2}));
-  EXPECT_THAT(r.diagnostics, IsEmpty());
+  EXPECT_THAT(briefs(r.diagnostics),
+              ElementsAre("SL401 pool: ceil_mode gives 6 on axis 2 in the current ONNX spec, PyTorch and ONNX Runtime "
+                          "1.30, but 7 in ONNX 1.12 and older ONNX Runtime releases"));
 }
 
 TEST(Pool, ceil_mode_before_opset_10_is_not_an_attribute) {
-  // MaxPool-8 has no ceil_mode: floor arithmetic.
+  // MaxPool-8 has no ceil_mode: runtimes disagree on such a node, so it is
+  // invalid and the output stays unknown.
   ModelBuilder b(8);
   b.input("x", {1, 1, 6, 6});
-  b.node("MaxPool", {"x"}, {"y"}, {ints("kernel_shape", {3, 3}), ints("strides", {2, 2}), intAttr("ceil_mode", 1)});
+  b.node("MaxPool", {"x"}, {"y"}, {ints("kernel_shape", {3, 3}), ints("strides", {2, 2}), intAttr("ceil_mode", 1)},
+         "pool");
   Inferred r = infer(b);
-  EXPECT_EQ(r.shapeOf("y"), shape({1, 1, 2, 2}));
+  EXPECT_THAT(briefs(r.diagnostics),
+              ElementsAre("SL301 pool: attribute 'ceil_mode' is not defined for MaxPool at opset 8, expected it only "
+                          "from opset 10"));
+  EXPECT_EQ(r.diagnostics[0].help, "remove 'ceil_mode', or import opset 10 or later where MaxPool has it");
+  EXPECT_FALSE(r.shapeOf("y").rankKnown());
 }
 
 TEST(Pool, maxpool_dilations) {
@@ -62,10 +72,11 @@ TEST(Pool, averagepool_same_lower) {
   ModelBuilder b(11);
   b.input("x", {1, 3, 32, 31});
   b.node("AveragePool", {"x"}, {"y"},
-         {ints("kernel_shape", {2, 2}), ints("strides", {2, 2}), stringAttr("auto_pad", "SAME_LOWER")});
+         {ints("kernel_shape", {2, 2}), ints("strides", {2, 2}), stringAttr("auto_pad", "SAME_LOWER")}, "pool");
   Inferred r = infer(b);
   EXPECT_EQ(r.shapeOf("y"), shape({1, 3, 16, 16}));
-  EXPECT_THAT(r.diagnostics, IsEmpty());
+  // Axis 3: total padding (16 - 1)2 + 2 - 31 = 1, odd.
+  EXPECT_THAT(briefs(r.diagnostics), ElementsAre(HasSubstr("SL404 pool: auto_pad SAME_LOWER pads axis 3 by 1")));
 }
 
 TEST(Pool, averagepool_kernel_larger_than_input) {

@@ -427,6 +427,77 @@ TEST(Window, transpose_dilated) {
 }
 
 // ---------------------------------------------------------------------------
+// MaxUnpool: o = s(i - 1) + k - pb - pe.
+
+TEST(Window, unpool_axis) {
+  EXPECT_EQ(unpoolAxis(2, explicitWindow(2, 2, 0, 0))->output, 4);
+  EXPECT_EQ(unpoolAxis(5, explicitWindow(4, 4, 1, 1))->output, 18);  // fixture: 4(5 - 1) + 4 - 2
+  EXPECT_EQ(unpoolAxis(1, explicitWindow(1, 2, 0, 0))->output, 1);
+  // A dilation in the window is ignored: MaxUnpool has none.
+  EXPECT_EQ(unpoolAxis(3, explicitWindow(2, 2, 0, 0, 5))->output, 6);
+  EXPECT_EQ(unpoolAxis(3, explicitWindow(2, 2, 0, 0))->formula, "o = s(i - 1) + k - pb - pe = 2(3 - 1) + 2 - 0 - 0 = 6");
+  EXPECT_EQ(unpoolAxis(1, explicitWindow(1, 1, 1, 1))->output, -1);
+}
+
+// ---------------------------------------------------------------------------
+// Overflow: the first step that does not fit, with its numbers.
+
+TEST(Window, overflowing_step_names_the_step) {
+  EXPECT_EQ(overflowingStep(8, explicitWindow(3, 1, 0, 0, kMax)), "ke = d(k - 1) + 1 = 9223372036854775807(3 - 1) + 1");
+  EXPECT_EQ(overflowingStep(kMax, explicitWindow(3, 1, 2, 2)), "i + pb + pe - ke = 9223372036854775807 + 2 + 2 - 3");
+  // i + pb + pe - ke = INT64_MAX fits; o = INT64_MAX + 1 does not.
+  EXPECT_EQ(overflowingStep(kMax, explicitWindow(1, 1, 0, 1)), "o = (i + pb + pe - ke)/s + 1 = 9223372036854775807/1 + 1");
+  EXPECT_EQ(overflowingStep(8, explicitWindow(3, 1, 0, 0)), "");  // fits
+  EXPECT_EQ(overflowingStep(8, explicitWindow(3, 0, 0, 0)), "");  // outside the domain, not an overflow
+  EXPECT_EQ(overflowingStep(8, TransposeAxisWindow{explicitWindow(3, kMax, 0, 0), 0, std::nullopt}),
+            "s(i - 1) = 9223372036854775807(8 - 1)");
+  EXPECT_EQ(overflowingStep(1, TransposeAxisWindow{explicitWindow(kMax, 1, 0, 0), 1, std::nullopt}),
+            "s(i - 1) + a + ke = 0 + 1 + 9223372036854775807");
+  EXPECT_EQ(overflowingStep(kMax / 2, TransposeAxisWindow{autoWindow(1, 3, Padding::kSameUpper), 0, std::nullopt}),
+            "s(i - 1) = 3(4611686018427387903 - 1)");
+}
+
+TEST(Window, huge_strides_fit) {
+  // One placement: floor((8 - 3)/s) + 1 = 1, also with ceil_mode (no s - 1 added on the way).
+  EXPECT_EQ(convAxis(8, explicitWindow(3, kMax, 0, 0))->output, 1);
+  EXPECT_EQ(poolAxis(8, explicitWindow(3, kMax, 0, 0), true)->output, 1);
+  EXPECT_EQ(poolAxis(8, explicitWindow(3, kMax, 0, 0), true)->legacyOutput, 2);
+  // The output_shape reach saturates instead of failing.
+  EXPECT_EQ(convTransposeAxis(1, {explicitWindow(3, kMax, 0, 0), 0, std::nullopt})->maxReachableOutput, kMax);
+}
+
+// With ceil_mode the last window covers the end: nothing real is dropped.
+TEST(Window, ceil_mode_drops_no_real_row) {
+  std::optional<AxisFacts> f = poolAxis(225, explicitWindow(2, 2, 0, 0), true);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->output, 113);
+  EXPECT_EQ(f->droppedRows, 0);
+  EXPECT_EQ(f->remainder, 0);
+  f = poolAxis(225, explicitWindow(2, 2, 0, 0), false);
+  EXPECT_EQ(f->droppedRows, 1);
+}
+
+// ---------------------------------------------------------------------------
+// What the other runtimes compute where they disagree with the spec.
+
+TEST(Window, legacy_same_transpose_output) {
+  // Item 5: k=1, s=2, i=5: 9 in ONNX 1.12 (the spec: 10).
+  EXPECT_EQ(legacySameTransposeOutput(5, {autoWindow(1, 2, Padding::kSameUpper), 0, std::nullopt}), 9);
+  // ke >= s: s * i + a.
+  EXPECT_EQ(legacySameTransposeOutput(3, {autoWindow(3, 2, Padding::kSameUpper), 0, std::nullopt}), 6);
+  EXPECT_EQ(legacySameTransposeOutput(3, {autoWindow(3, 2, Padding::kSameUpper), 1, std::nullopt}), 7);
+}
+
+TEST(Window, onnx_runtime_same_pool_pads_for_k) {
+  // pad (7 - 1) + 3 - 7 = 2, then floor((7 + 2 - 5)/1) + 1 = 5 (the spec: 7).
+  EXPECT_EQ(onnxRuntimeSamePoolOutput(7, autoWindow(3, 1, Padding::kSameUpper, 2)), 5);
+  // Without dilation it is the spec's ceil(i/s).
+  EXPECT_EQ(onnxRuntimeSamePoolOutput(7, autoWindow(3, 2, Padding::kSameUpper)), 4);
+  // Item 8: kernel < stride makes the pad negative: ONNX Runtime rejects the node.
+  EXPECT_EQ(onnxRuntimeSamePoolOutput(6, autoWindow(1, 4, Padding::kSameUpper)), std::nullopt);
+}
+
+// ---------------------------------------------------------------------------
 // auto_pad parsing and the detail text.
 
 TEST(Window, auto_pad_closed_set) {
