@@ -33,9 +33,12 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "shapelint/diag/rules.h"
 #include "shapelint/driver.h"
+#include "shapelint/diag/rule_docs.h"
+#include "shapelint/diag/rules.h"
 #include "shapelint/explain.h"
 #include "shapelint/ir/dim.h"
 #include "shapelint/passes/target.h"
@@ -363,6 +366,21 @@ void addExplainOptions(CLI::App& command, passes::ExplainOp op, ExplainOptions& 
       ->check(CLI::IsMember({"text", "json"}));
 }
 
+// `shapelint rules`: the rule table; `shapelint rules CODE|NAME`: one rule's doc.
+int runRules(const std::string& which) {
+  if (which.empty()) {
+    std::string out;
+    for (const diag::Rule& r : diag::allRules())
+      out += fmt::format("{}  {:<34} {:<8} {}\n", r.code, r.name, diag::severityName(r.severity), r.summary);
+    std::fputs(out.c_str(), stdout);
+    return kExitClean;
+  }
+  const diag::Rule* rule = diag::findRule(which);
+  if (!rule) throw UsageError("no rule '" + which + "'; 'shapelint rules' lists them");
+  std::fputs(std::string(diag::ruleDoc(*rule)).c_str(), stdout);
+  return kExitClean;
+}
+
 int run(int argc, char** argv) {
   CLI::App app("shapelint: finds tensor shape problems in ONNX models before they run", "shapelint");
   app.set_version_flag("--version", std::string("shapelint ") + SHAPELINT_VERSION);
@@ -400,6 +418,10 @@ int run(int argc, char** argv) {
     sub->callback([&explainOp, op = command.op] { explainOp = op; });
   }
 
+  std::string ruleName;
+  CLI::App* rules = app.add_subcommand("rules", "List the rules, or print one rule's documentation");
+  rules->add_option("rule", ruleName, "A rule code (SL204) or name (floor-truncation)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -419,6 +441,7 @@ int run(int argc, char** argv) {
   }
   try {
     if (explainOp) return runExplain(*explainOp, explainOptions);
+    if (rules->parsed()) return runRules(ruleName);
     return runCheck(options);
   } catch (const UsageError& e) {
     printError(e.what());

@@ -158,6 +158,25 @@ TEST_F(CliTest, ReadmeExamplesAreTrue) {
   EXPECT_GE(examples, 1u);
 }
 
+// --- shapelint rules -------------------------------------------------------
+
+TEST_F(CliTest, RulesListsEveryRuleOfTheTable) {
+  const CliResult r = run({"rules"});
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  for (const char* row : {"SL001  unsupported-op", "SL102  incompatible-merge", "SL204  floor-truncation"})
+    EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
+  EXPECT_GE(countLines(r.out), 19u);
+}
+
+TEST_F(CliTest, RulesPrintsOneDocByCodeOrName) {
+  const std::string doc = readFile(fs::path(SHAPELINT_SOURCE_DIR) / "docs/rules/SL204.md");
+  const CliResult byCode = run({"rules", "SL204"});
+  EXPECT_EQ(byCode.exitCode, 0);
+  EXPECT_EQ(byCode.out, doc);
+  EXPECT_EQ(run({"rules", "floor-truncation"}).out, doc);
+  expectUsageError({"rules", "SL999"}, "no rule 'SL999'");
+}
+
 // --- program-level flags -------------------------------------------------
 
 TEST_F(CliTest, Version) {
