@@ -237,11 +237,20 @@ std::vector<diag::Diagnostic> runOnce(ir::Model& model, const std::map<std::stri
 
 ir::Shape effectiveShape(const ir::Value& value, bool useDeclared) {
   if (!useDeclared || !value.hasDeclared) return value.inferred;
-  if (!value.inferred.rankKnown()) return value.declared;
+  if (!value.inferred.rankKnown()) {
+    if (!value.declared.rankKnown()) return value.declared;
+    ir::Shape declared = value.declared;
+    for (ir::Dim& d : declared.dims())
+      if (d.isValue() && d.value() < 0) d = ir::Dim();
+    return declared;
+  }
   if (!value.declared.rankKnown() || value.declared.rank() != value.inferred.rank()) return value.inferred;
   ir::Shape merged = value.inferred;
-  for (size_t i = 0; i < merged.rank(); ++i)
-    if (merged[i].isUnknown()) merged[i] = value.declared[i];
+  for (size_t i = 0; i < merged.rank(); ++i) {
+    const ir::Dim& declared = value.declared[i];
+    // A negative declared dim is no size (reported where declared): stays unknown.
+    if (merged[i].isUnknown() && !(declared.isValue() && declared.value() < 0)) merged[i] = declared;
+  }
   return merged;
 }
 

@@ -1,4 +1,5 @@
-// SL101 declared-shape-mismatch.
+// SL101 declared-shape-mismatch, and SL004 for a negative declared dim of a
+// node's output (graph inputs and initializers: propagate.cpp).
 #include <string>
 #include <vector>
 
@@ -15,8 +16,24 @@ void checkGraph(const ir::Graph& graph, size_t parentOrder, bool topLevel, std::
 
   for (const ir::Value& v : graph.values) {
     if (!v.hasDeclared || v.isGraphInput || v.isInitializer || v.producer < 0) continue;
-    if (!v.declared.rankKnown() || !v.inferred.rankKnown()) continue;
+    if (!v.declared.rankKnown()) continue;
     const ir::Node& producer = graph.nodes[static_cast<size_t>(v.producer)];
+    // SL004: a negative declared dim is no size; downstream it is unknown.
+    for (size_t i = 0; i < v.declared.rank(); ++i) {
+      if (!v.declared[i].isValue() || v.declared[i].value() >= 0) continue;
+      diag::Diagnostic d;
+      d.rule = diag::RuleId::kAbsurdDim;
+      d.severity = diag::rule(d.rule).severity;
+      d.node = producer.name;
+      d.opType = producer.opType;
+      d.order = orderOf[producer.index];
+      d.message = fmt::format("{} '{}' declares dim {} on axis {} of {}: a dim is a size and must be >= 0",
+                              v.isGraphOutput ? "graph output" : "value_info", v.name, v.declared[i].value(), i,
+                              v.declared.str());
+      d.help = fmt::format("declare axis {} of '{}' as a size >= 0, or as a named symbol (dim_param)", i, v.name);
+      out.push_back(std::move(d));
+    }
+    if (!v.inferred.rankKnown()) continue;
     const std::string what = v.isGraphOutput ? "graph output" : "value_info";
 
     diag::Diagnostic d;

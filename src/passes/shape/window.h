@@ -175,8 +175,9 @@ std::optional<WindowGeometry> parseWindowGeometry(InferContext& ctx, const ir::S
 // negative dim (else SL004). Null otherwise: the outputs stay unknown.
 const ir::Shape* windowDataInput(InferContext& ctx);
 
-// SL004 for every negative dim of input `i` (a declared -1 is not "unknown"
-// in ONNX: dim_value must be >= 0). Returns false when it reported.
+// False when input `i` has a negative dim (a declared -1 is not "unknown" in
+// ONNX: dim_value must be >= 0): reported here (SL004) when a node produced
+// it, and where it is declared for a graph input or initializer.
 bool checkNonNegativeDims(InferContext& ctx, size_t i);
 
 // The spatial output dims of Conv (op kConv) or a pool (kPool) for input X.
