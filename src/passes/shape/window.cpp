@@ -334,8 +334,8 @@ std::optional<TransposeAxisFacts> convTransposeAxis(int64_t input, const Transpo
       f.padEnd = total - f.padBegin;
     }
     if (tw.outputShape) {
-      f.formula = fmt::format("o = output_shape = {}, total padding {} - O = {} - {} = {}", f.output, naturalText,
-                              *natural, f.output, total);
+      f.formula = fmt::format("o = output_shape = {}, total padding s(i - 1) + a + {} - O = {}({} - 1) + {} + {} - {} = {}",
+                              f.output, kernelSymbol(w), w.stride, input, tw.outputPadding, *ke, f.output, total);
     } else {
       f.formula = fmt::format("{}: o = i * s = {} * {} = {}", autoPadName(w.padding), input, w.stride, f.output);
     }

@@ -352,7 +352,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "0 + 3): ONNX Runtime 1.30 rejects it and older releases clamp the pads to 0"},
                  "use output_padding 1 on axis 2 instead of output_shape: s(i - 1) + a + k = 18 in every runtime",
                  Target::kAll,
-                 {"o = output_shape = 18, total padding s(i - 1) + a + k = 2(8 - 1) + 0 + 3 - O = 17 - 18 = -1 on axis "
+                 {"o = output_shape = 18, total padding s(i - 1) + a + k - O = 2(8 - 1) + 0 + 3 - 18 = -1 on axis "
                   "2",
                   "PyTorch reaches 18 with output_padding 1 (below max(s, d) = 2)"}},
         // Must not fire.
