@@ -19,41 +19,20 @@
 #include <string>
 #include <vector>
 
+#include "cli/run_binary.h"
+
 namespace shapelint::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::countLines;
+using testing::shellQuote;
+using testing::readFile;
+using CliResult = testing::BinaryRun;
 using nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 
 const std::string kModels = "tests/models/cli/";
-
-struct CliResult {
-  int exitCode = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string shellQuote(const std::string& arg) {
-  std::string out = "'";
-  for (char c : arg) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-size_t countLines(const std::string& text) { return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')); }
 
 class CliTest : public ::testing::Test {
  protected:
@@ -74,17 +53,7 @@ class CliTest : public ::testing::Test {
   // Runs the binary in the source directory; `env` is prefixed to the
   // command ("NO_COLOR=1").
   static CliResult run(const std::vector<std::string>& args, const std::string& env = "") {
-    const fs::path out = tempDir() / "stdout";
-    const fs::path err = tempDir() / "stderr";
-    std::string command = "cd " + shellQuote(SHAPELINT_SOURCE_DIR) + " && " + env + " " + shellQuote(SHAPELINT_BINARY);
-    for (const std::string& a : args) command += " " + shellQuote(a);
-    command += " >" + shellQuote(out.string()) + " 2>" + shellQuote(err.string()) + " </dev/null";
-    const int status = std::system(command.c_str());
-    CliResult result;
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    result.out = readFile(out);
-    result.err = readFile(err);
-    return result;
+    return testing::runShapelint(tempDir(), args, env);
   }
 
   static json runJson(std::vector<std::string> args, int expectedExit) {

@@ -18,12 +18,17 @@
 #include <variant>
 #include <vector>
 
+#include "cli/run_binary.h"
+
 #include "shapelint/explain.h"
 
 namespace shapelint::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::countLines;
+using testing::readFile;
+using RunResult = testing::BinaryRun;
 using nlohmann::json;
 using passes::CellKind;
 using passes::ExplainOp;
@@ -373,25 +378,6 @@ TEST(ExplainJson, carries_the_facts) {
 
 // --- the binary ------------------------------------------------------------
 
-struct RunResult {
-  int exitCode = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string shellQuote(const std::string& arg) {
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 class ExplainCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -407,19 +393,7 @@ class ExplainCli : public ::testing::Test {
   }
 
   // Runs the binary in the source directory.
-  static RunResult run(const std::vector<std::string>& args) {
-    const fs::path out = *tempDir_ / "stdout";
-    const fs::path err = *tempDir_ / "stderr";
-    std::string command = "cd " + shellQuote(SHAPELINT_SOURCE_DIR) + " && " + shellQuote(SHAPELINT_BINARY);
-    for (const std::string& a : args) command += " " + shellQuote(a);
-    command += " >" + shellQuote(out.string()) + " 2>" + shellQuote(err.string()) + " </dev/null";
-    const int status = std::system(command.c_str());
-    RunResult result;
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    result.out = readFile(out);
-    result.err = readFile(err);
-    return result;
-  }
+  static RunResult run(const std::vector<std::string>& args) { return testing::runShapelint(*tempDir_, args); }
 
   static RunResult explain(std::vector<std::string> args) {
     args.insert(args.begin(), "explain");

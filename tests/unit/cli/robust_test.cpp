@@ -21,10 +21,16 @@
 #include <string>
 #include <vector>
 
+#include "cli/run_binary.h"
+
 namespace shapelint::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::countLines;
+using testing::shellQuote;
+using testing::readFile;
+using RunResult = testing::BinaryRun;
 using nlohmann::json;
 
 const std::string kModels = "tests/models/robust/";
@@ -47,13 +53,6 @@ struct Case {
 
 // GoogleTest names a failing case by its file, not by its bytes.
 void PrintTo(const Case& c, std::ostream* os) { *os << c.file; }
-
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::vector<std::string> splitTabs(const std::string& line) {
   std::vector<std::string> fields;
@@ -83,27 +82,6 @@ std::vector<Case> readCases() {
   return cases;
 }
 
-std::string shellQuote(const std::string& arg) {
-  std::string out = "'";
-  for (char c : arg) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-size_t countLines(const std::string& text) { return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')); }
-
-struct RunResult {
-  int status = -1;  // the exit code, or 128 + signal
-  double seconds = 0;
-  std::string out;
-  std::string err;
-};
-
 class RobustTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -121,25 +99,12 @@ class RobustTest : public ::testing::Test {
   // Runs the binary in the source directory under `timeout`: a hang is killed
   // (status 137) instead of blocking the suite.
   static RunResult run(const std::vector<std::string>& args) {
-    const fs::path out = *tempDir_ / "stdout";
-    const fs::path err = *tempDir_ / "stderr";
-    std::string command = "cd " + shellQuote(SHAPELINT_SOURCE_DIR) + " && exec timeout -s KILL " +
-                          std::to_string(kKillSeconds) + " " + shellQuote(SHAPELINT_BINARY);
-    for (const std::string& a : args) command += " " + shellQuote(a);
-    command += " >" + shellQuote(out.string()) + " 2>" + shellQuote(err.string()) + " </dev/null";
-    const auto start = std::chrono::steady_clock::now();
-    const int status = std::system(command.c_str());
-    RunResult r;
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = readFile(out);
-    r.err = readFile(err);
-    return r;
+    return testing::runShapelint(*tempDir_, args, "", kKillSeconds);
   }
 
   // The process ended by itself, promptly, with at most one line on stderr.
   static void expectWellBehaved(const RunResult& r, const std::string& what) {
-    EXPECT_LT(r.status, 128) << what << ": killed by a signal or by the timeout (status " << r.status << ")\n"
+    EXPECT_LT(r.exitCode, 128) << what << ": killed by a signal or by the timeout (status " << r.exitCode << ")\n"
                              << r.err;
     EXPECT_LT(r.seconds, kPromptSeconds) << what << ": took " << r.seconds << " s";
     EXPECT_LE(countLines(r.err), 1u) << what << ": stderr has more than one line:\n" << r.err;
@@ -176,7 +141,7 @@ TEST_P(RobustModelTest, HasItsExpectedOutcome) {
   const std::string path = kModels + c.file;
   const RunResult r = run({"check", "--format", "json", path});
   expectWellBehaved(r, path);
-  ASSERT_EQ(r.status, c.exitCode) << path << "\n" << r.out << r.err;
+  ASSERT_EQ(r.exitCode, c.exitCode) << path << "\n" << r.out << r.err;
 
   json out;
   try {
@@ -226,7 +191,7 @@ TEST_P(RobustModelTest, TextFormatHasTheSameExitCode) {
   const std::string path = kModels + c.file;
   const RunResult r = run({"check", "--color", "never", path});
   expectWellBehaved(r, path);
-  EXPECT_EQ(r.status, c.exitCode) << path << "\n" << r.out << r.err;
+  EXPECT_EQ(r.exitCode, c.exitCode) << path << "\n" << r.out << r.err;
 }
 
 // The test is named after the model: HasItsExpectedOutcome/conv_strides_0.
@@ -268,7 +233,7 @@ TEST_F(RobustTest, WholeDirectoryInOneRun) {
   const RunResult r = run({"check", "--format", "json", kModels});
   expectWellBehaved(r, kModels);
   const bool anyLoadError = std::any_of(cases.begin(), cases.end(), [](const Case& c) { return c.exitCode == 2; });
-  EXPECT_EQ(r.status, anyLoadError ? 2 : 1);
+  EXPECT_EQ(r.exitCode, anyLoadError ? 2 : 1);
   json out;
   try {
     out = json::parse(r.out);
