@@ -28,7 +28,12 @@ bool targetsAny(const InferContext& ctx, std::initializer_list<Target> runtimes)
   return false;
 }
 
-std::optional<std::vector<int64_t>> resolvedPads(const WindowNodeFacts& node) {
+namespace {
+
+// The resolved pads of every axis of a node, in ONNX order; the same for
+// direct windows and transposed ones.
+template <typename NodeFacts>
+std::optional<std::vector<int64_t>> resolvedPadsOf(const NodeFacts& node) {
   const WindowGeometry& g = *node.geometry;
   const size_t rank = g.spatialRank();
   std::vector<int64_t> pads(2 * rank, 0);
@@ -46,23 +51,10 @@ std::optional<std::vector<int64_t>> resolvedPads(const WindowNodeFacts& node) {
   return pads;
 }
 
-std::optional<std::vector<int64_t>> resolvedPads(const TransposeNodeFacts& node) {
-  const WindowGeometry& g = *node.geometry;
-  const size_t rank = g.spatialRank();
-  std::vector<int64_t> pads(2 * rank, 0);
-  for (size_t a = 0; a < rank; ++a) {
-    if (node.axes[a]) {
-      pads[a] = node.axes[a]->facts.padBegin;
-      pads[a + rank] = node.axes[a]->facts.padEnd;
-    } else if (isSame(g.padding)) {
-      return std::nullopt;
-    } else if (g.padding == Padding::kExplicit) {
-      pads[a] = g.padsBegin[a];
-      pads[a + rank] = g.padsEnd[a];
-    }
-  }
-  return pads;
-}
+}  // namespace
+
+std::optional<std::vector<int64_t>> resolvedPads(const WindowNodeFacts& node) { return resolvedPadsOf(node); }
+std::optional<std::vector<int64_t>> resolvedPads(const TransposeNodeFacts& node) { return resolvedPadsOf(node); }
 
 }  // namespace checks
 
