@@ -34,22 +34,8 @@ using OrderedJson = nlohmann::ordered_json;
 
 const std::string kModels = "tests/models/cli/";
 
-class CliTest : public ::testing::Test {
+class CliTest : public testing::BinaryTest {
  protected:
-  static void SetUpTestSuite() {
-    std::string pattern = (fs::temp_directory_path() / "shapelint_cli_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    tempDir_ = new fs::path(pattern);
-  }
-  static void TearDownTestSuite() {
-    std::error_code ec;
-    fs::remove_all(*tempDir_, ec);
-    delete tempDir_;
-    tempDir_ = nullptr;
-  }
-
-  static const fs::path& tempDir() { return *tempDir_; }
-
   // Runs the binary in the source directory; `env` is prefixed to the
   // command ("NO_COLOR=1").
   static CliResult run(const std::vector<std::string>& args, const std::string& env = "") {
@@ -97,11 +83,7 @@ class CliTest : public ::testing::Test {
     EXPECT_NE(r.err.find(stderrHas), std::string::npos) << shown << "\n" << r.err;
   }
 
- private:
-  static fs::path* tempDir_;
 };
-
-fs::path* CliTest::tempDir_ = nullptr;
 
 // --- the README stays true -------------------------------------------------
 

@@ -378,22 +378,10 @@ TEST(ExplainJson, carries_the_facts) {
 
 // --- the binary ------------------------------------------------------------
 
-class ExplainCli : public ::testing::Test {
+class ExplainCli : public testing::BinaryTest {
  protected:
-  static void SetUpTestSuite() {
-    std::string pattern = (fs::temp_directory_path() / "shapelint_explain_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    tempDir_ = new fs::path(pattern);
-  }
-  static void TearDownTestSuite() {
-    std::error_code ec;
-    fs::remove_all(*tempDir_, ec);
-    delete tempDir_;
-    tempDir_ = nullptr;
-  }
-
   // Runs the binary in the source directory.
-  static RunResult run(const std::vector<std::string>& args) { return testing::runShapelint(*tempDir_, args); }
+  static RunResult run(const std::vector<std::string>& args) { return testing::runShapelint(tempDir(), args); }
 
   static RunResult explain(std::vector<std::string> args) {
     args.insert(args.begin(), "explain");
@@ -420,11 +408,7 @@ class ExplainCli : public ::testing::Test {
     EXPECT_NE(r.err.find(stderrHas), std::string::npos) << shown << "\n" << r.err;
   }
 
- private:
-  static fs::path* tempDir_;
 };
-
-fs::path* ExplainCli::tempDir_ = nullptr;
 
 // The README example, "$ build/shapelint explain conv --input 6 ...", is
 // checked by CliTest.ReadmeExamplesAreTrue; these are the other goldens.

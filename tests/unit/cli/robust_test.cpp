@@ -82,24 +82,12 @@ std::vector<Case> readCases() {
   return cases;
 }
 
-class RobustTest : public ::testing::Test {
+class RobustTest : public testing::BinaryTest {
  protected:
-  static void SetUpTestSuite() {
-    std::string pattern = (fs::temp_directory_path() / "shapelint_robust_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    tempDir_ = new fs::path(pattern);
-  }
-  static void TearDownTestSuite() {
-    std::error_code ec;
-    fs::remove_all(*tempDir_, ec);
-    delete tempDir_;
-    tempDir_ = nullptr;
-  }
-
   // Runs the binary in the source directory under `timeout`: a hang is killed
   // (status 137) instead of blocking the suite.
   static RunResult run(const std::vector<std::string>& args) {
-    return testing::runShapelint(*tempDir_, args, "", kKillSeconds);
+    return testing::runShapelint(tempDir(), args, "", kKillSeconds);
   }
 
   // The process ended by itself, promptly, with at most one line on stderr.
@@ -113,11 +101,7 @@ class RobustTest : public ::testing::Test {
     }
   }
 
- private:
-  static fs::path* tempDir_;
 };
-
-fs::path* RobustTest::tempDir_ = nullptr;
 
 // "rule SL301 at 'conv0': message" for each diagnostic, for failure messages.
 std::string listDiagnostics(const json& model) {

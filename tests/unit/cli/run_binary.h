@@ -1,6 +1,7 @@
 // Running the shapelint binary from tests: one way, shared by every CLI suite.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace shapelint::cli::testing {
@@ -63,5 +65,25 @@ inline BinaryRun runShapelint(const fs::path& scratch, const std::vector<std::st
   r.err = readFile(err);
   return r;
 }
+
+// A suite that runs the binary: one scratch directory per suite for the
+// captured output, removed when the suite ends.
+class BinaryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string pattern = (fs::temp_directory_path() / "shapelint_test_XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    scratch_ = pattern;
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    fs::remove_all(scratch_, ec);
+    scratch_.clear();
+  }
+  static const fs::path& tempDir() { return scratch_; }
+
+ private:
+  static inline fs::path scratch_;
+};
 
 }  // namespace shapelint::cli::testing
