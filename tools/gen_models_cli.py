@@ -21,6 +21,7 @@ import sys
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+from model_files import write_or_check
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "models", "cli")
 
@@ -124,22 +125,11 @@ def all_models():
 
 def main(argv):
     check = "--check" in argv[1:]
-    stale = []
-    for name, data in sorted(all_models().items()):
-        path = os.path.join(OUT, name)
-        if check:
-            try:
-                with open(path, "rb") as f:
-                    same = f.read() == data
-            except FileNotFoundError:
-                same = False
-            if not same:
-                stale.append(os.path.relpath(path))
-            continue
-        os.makedirs(OUT, exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(data)
-        print("wrote", os.path.relpath(path))
+    files = all_models()
+    stale = write_or_check(OUT, files, check)
+    if not check:
+        for name in sorted(files):
+            print("wrote", os.path.relpath(os.path.join(OUT, name)))
     if stale:
         print("stale (rerun tools/gen_models_cli.py):", " ".join(stale), file=sys.stderr)
         return 1

@@ -45,6 +45,7 @@ import sys
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+from model_files import write_or_check
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "models", "robust")
 EXPECTED = "expected.txt"
@@ -475,29 +476,8 @@ def main(argv):
     if "--probe-onnx" in argv[1:]:
         return probe_onnx()
     check = "--check" in argv[1:]
-    stale = []
     files = all_files()
-    for name, data in sorted(files.items()):
-        path = os.path.join(OUT, name)
-        if check:
-            try:
-                with open(path, "rb") as f:
-                    same = f.read() == data
-            except FileNotFoundError:
-                same = False
-            if not same:
-                stale.append(os.path.relpath(path))
-            continue
-        os.makedirs(OUT, exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(data)
-    if os.path.isdir(OUT):
-        for name in sorted(os.listdir(OUT)):
-            if name not in files:
-                if check:
-                    stale.append(os.path.relpath(os.path.join(OUT, name)) + " (not written by the generator)")
-                else:
-                    os.remove(os.path.join(OUT, name))
+    stale = write_or_check(OUT, files, check, remove_extra=True)
     if not check:
         print(f"wrote {len(files)} files to {os.path.relpath(OUT)}")
     if stale:
