@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "passes/shape/ops.h"
+#include "passes/shape/ops_data.h"
+#include "passes/shape/ops_misc.h"
+#include "passes/shape/ops_tensor.h"
 
 namespace shapelint::passes {
 namespace {
@@ -112,6 +115,12 @@ const OpEntry kOps[] = {
     {"", "Dropout", 1, kAnyOpset, shape::inferDropout},
     {"", "Flatten", 1, kAnyOpset, shape::inferFlatten},
     {"", "Gemm", 1, kAnyOpset, shape::inferGemm},
+// Shape computations and data propagation (ops_data.h)
+#include "passes/shape/op_table_data.inc"
+// Layout, reduction, matmul and normalisation ops (ops_tensor.h)
+#include "passes/shape/op_table_tensor.inc"
+// The rest of the standard set (ops_misc.h)
+#include "passes/shape/op_table_misc.inc"
 };
 // clang-format on
 
