@@ -73,6 +73,11 @@ const std::vector<Rule>& table() {
       {RuleId::kOutputShapePortability, "SL406", "output-shape-portability", Severity::kWarning,
        "A ConvTranspose's output_shape lies beyond the natural output size, which PyTorch reaches with "
        "output_padding but ONNX Runtime 1.30 rejects."},
+      {RuleId::kPossibleMergeMismatch, "SL103", "possible-merge-mismatch", Severity::kWarning,
+       "Tensors combined by broadcasting, concatenation, matrix product or reshape have symbolic sizes that agree "
+       "only for some input sizes."},
+      {RuleId::kIndivisibleDim, "SL207", "indivisible-dim", Severity::kError,
+       "A dim must be divisible by a block size, a split count or the rest of a reshape, and is not."},
   };
   return rules;
 }

@@ -34,6 +34,8 @@ enum class RuleId {
   kOddSamePaddingSplit,
   kPoolPadsNotSmallerThanKernel,
   kOutputShapePortability,
+  kPossibleMergeMismatch,
+  kIndivisibleDim,
   kCount_,
 };
 
