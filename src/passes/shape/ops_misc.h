@@ -28,4 +28,36 @@ void inferReverseSequence(InferContext& ctx);
 void inferNegativeLogLikelihoodLoss(InferContext& ctx);
 void inferSoftmaxCrossEntropyLoss(InferContext& ctx);
 
+// misc_rnn.cpp
+void inferRNN(InferContext& ctx);
+void inferGRU(InferContext& ctx);
+void inferLSTM(InferContext& ctx);
+
+// misc_signal.cpp
+void inferWindow(InferContext& ctx);  // HannWindow, HammingWindow, BlackmanWindow
+void inferMelWeightMatrix(InferContext& ctx);
+void inferDFT(InferContext& ctx);
+void inferSTFT(InferContext& ctx);
+void inferDet(InferContext& ctx);
+void inferRoiAlign(InferContext& ctx);
+void inferMaxRoiPool(InferContext& ctx);
+
+// misc_data_dependent.cpp: data-dependent dims left unknown
+void inferNonZero(InferContext& ctx);
+void inferUnique(InferContext& ctx);
+void inferCompress(InferContext& ctx);
+void inferNonMaxSuppression(InferContext& ctx);
+
+// control_flow.cpp (If is in ops.h)
+void inferLoop(InferContext& ctx);
+void inferScan(InferContext& ctx);
+
+// misc_training.cpp
+void inferAdagrad(InferContext& ctx);
+void inferMomentum(InferContext& ctx);
+void inferAdam(InferContext& ctx);
+void inferGradient(InferContext& ctx);
+void inferStringNormalizer(InferContext& ctx);
+void inferTfIdfVectorizer(InferContext& ctx);
+
 }  // namespace shapelint::passes::shape
