@@ -138,6 +138,12 @@ const std::map<std::string, std::vector<ValueInput>> kValueInputs = {
     {"StringSplit", {{0, "X (data-dependent)"}}},
 };
 
+// Value inputs that give an output's shape only when the node has a
+// non-empty attribute (op -> attribute, value input).
+const std::map<std::string, std::pair<std::string, ValueInput>> kValueInputsWithAttribute = {
+    {"StringNormalizer", {"stopwords", {0, "X (how many stop words it drops)"}}},
+};
+
 // Ops whose outputs carry none of their inputs' values, only their shapes.
 const std::set<std::string> kShapeOnlyOps = {"Shape", "Size"};
 
@@ -179,6 +185,17 @@ std::string valueDependence(const ir::Model &model) {
           return n.opType + "'s " + vi.role + " '" + n.inputs[vi.index] + "' comes from the values of graph input '" +
                  r->second + "'";
         }
+      }
+    }
+    if (isDefaultDomain(n)) {
+      auto it = kValueInputsWithAttribute.find(n.opType);
+      const ir::Attribute *a = it == kValueInputsWithAttribute.end() ? nullptr : n.attr(it->second.first);
+      if (a && (!a->strings.empty() || !a->ints.empty() || !a->floats.empty())) {
+        const ValueInput &vi = it->second.second;
+        auto r = vi.index < n.inputs.size() ? runtime.find(n.inputs[vi.index]) : runtime.end();
+        if (r != runtime.end())
+          return n.opType + "'s " + vi.role + " '" + n.inputs[vi.index] + "' comes from the values of graph input '" +
+                 r->second + "' (with attribute " + it->second.first + ")";
       }
     }
     if (isDefaultDomain(n) && kShapeOnlyOps.count(n.opType)) continue;
