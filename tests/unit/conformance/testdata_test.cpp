@@ -44,6 +44,12 @@ const std::set<std::string> kSkeletonOps = {
     "Identity", "Dropout", "Neg", "Abs", "Exp", "Log", "Sqrt", "Erf", "Softmax", "LogSoftmax",
     "BatchNormalization", "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean",
     "Equal", "Less", "Greater", "Where", "Concat", "Flatten", "Gemm", "Squeeze", "Unsqueeze",
+    // Layout, reduction, matmul and normalisation ops (ops_tensor.h).
+    "Transpose", "Split", "Pad", "DepthToSpace", "SpaceToDepth", "Resize", "Upsample", "GridSample",
+    "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum",
+    "ReduceLogSumExp", "ReduceSumSquare", "ArgMax", "ArgMin", "TopK", "Hardmax", "CumSum",
+    "MatMul", "MatMulInteger", "QLinearMatMul", "Einsum",
+    "InstanceNormalization", "LayerNormalization", "GroupNormalization", "LRN", "MeanVarianceNormalization",
 };
 
 const char* const kSuites[] = {"node", "pytorch-converted", "pytorch-operator"};
@@ -55,6 +61,21 @@ const std::map<std::string, std::map<size_t, std::string>> kValueInputs = {
     {"Col2Im", {{1, "image_shape"}, {2, "block_shape"}}},
     {"Squeeze", {{1, "axes"}}},
     {"Unsqueeze", {{1, "axes"}}},
+    {"Split", {{1, "split"}}},
+    {"Pad", {{1, "pads"}, {3, "axes"}}},
+    {"Resize", {{1, "roi"}, {2, "scales"}, {3, "sizes"}}},
+    {"Upsample", {{1, "scales"}}},
+    {"TopK", {{1, "K"}}},
+    {"ReduceSum", {{1, "axes"}}},
+    {"ReduceMean", {{1, "axes"}}},
+    {"ReduceMax", {{1, "axes"}}},
+    {"ReduceMin", {{1, "axes"}}},
+    {"ReduceProd", {{1, "axes"}}},
+    {"ReduceL1", {{1, "axes"}}},
+    {"ReduceL2", {{1, "axes"}}},
+    {"ReduceLogSum", {{1, "axes"}}},
+    {"ReduceLogSumExp", {{1, "axes"}}},
+    {"ReduceSumSquare", {{1, "axes"}}},
 };
 
 enum class Outcome { kPassed, kFailed, kSkipped };
