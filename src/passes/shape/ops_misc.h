@@ -5,4 +5,27 @@
 
 namespace shapelint::passes::shape {
 
+// misc_elementwise.cpp
+void inferBoolUnary(InferContext& ctx);       // IsNaN, IsInf: X's shape, bool
+void inferBernoulli(InferContext& ctx);       // X's shape, dtype or X's type
+void inferRandomLike(InferContext& ctx);      // RandomUniformLike, RandomNormalLike
+void inferRandom(InferContext& ctx);          // RandomUniform, RandomNormal: the 'shape' attribute
+void inferTrilu(InferContext& ctx);           // rank >= 2, X's shape
+void inferEyeLike(InferContext& ctx);         // rank 2, X's shape
+void inferQuantizeLinear(InferContext& ctx);  // x's shape, zero point's type
+void inferDequantizeLinear(InferContext& ctx);
+void inferDynamicQuantizeLinear(InferContext& ctx);
+
+// misc_index.cpp
+void inferGatherElements(InferContext& ctx);
+void inferGatherND(InferContext& ctx);
+void inferScatterElements(InferContext& ctx);  // also Scatter (opset 9-10)
+void inferScatterND(InferContext& ctx);
+void inferOneHot(InferContext& ctx);
+void inferReverseSequence(InferContext& ctx);
+
+// misc_loss.cpp
+void inferNegativeLogLikelihoodLoss(InferContext& ctx);
+void inferSoftmaxCrossEntropyLoss(InferContext& ctx);
+
 }  // namespace shapelint::passes::shape
