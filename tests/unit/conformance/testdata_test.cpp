@@ -78,6 +78,12 @@ const std::set<std::string> kSkeletonOps = {
     "Identity", "Dropout", "Neg", "Abs", "Exp", "Log", "Sqrt", "Erf", "Softmax", "LogSoftmax",
     "BatchNormalization", "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean",
     "Equal", "Less", "Greater", "Where", "Concat", "Flatten", "Gemm", "Squeeze", "Unsqueeze",
+    // Layout, reduction, matmul and normalisation ops (ops_tensor.h).
+    "Transpose", "Split", "Pad", "DepthToSpace", "SpaceToDepth", "Resize", "Upsample", "GridSample",
+    "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum",
+    "ReduceLogSumExp", "ReduceSumSquare", "ArgMax", "ArgMin", "TopK", "Hardmax", "CumSum",
+    "MatMul", "MatMulInteger", "QLinearMatMul", "Einsum",
+    "InstanceNormalization", "LayerNormalization", "GroupNormalization", "LRN", "MeanVarianceNormalization",
 };
 // clang-format on
 
