@@ -5,13 +5,13 @@
 // test_data_set_0/input_N.pb (read with python3-onnx's numpy_helper and
 // copied below) are given to the pass as constants, and the inferred shape
 // of every graph output must equal the expected output tensor's dims.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <map>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "shapelint/onnx/loader.h"
 #include "shapelint/passes/pass.h"
@@ -22,9 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ValueCase {
-  const char* name;                                // node/<name>
+  const char* name;                                   // node/<name>
   std::map<std::string, std::vector<double>> values;  // graph input -> its values in input_N.pb
-  bool real = false;                               // float values (scales, roi), else int64
+  bool real = false;                                  // float values (scales, roi), else int64
 };
 
 // Values from /usr/share/libonnx-testdata/data/node/<case>/test_data_set_0/input_N.pb.
@@ -60,8 +60,7 @@ const ValueCase kCases[] = {
     {"test_resize_downsample_scales_linear_align_corners",
      {{"scales", {1.0, 1.0, 0.6000000238418579, 0.6000000238418579}}},
      true},
-    {"test_resize_downsample_scales_nearest", {{"scales", {1.0, 1.0, 0.6000000238418579, 0.6000000238418579}}},
-     true},
+    {"test_resize_downsample_scales_nearest", {{"scales", {1.0, 1.0, 0.6000000238418579, 0.6000000238418579}}}, true},
     {"test_resize_downsample_sizes_cubic", {{"sizes", {1, 1, 3, 3}}}},
     {"test_resize_downsample_sizes_linear_pytorch_half_pixel", {{"sizes", {1, 1, 3, 1}}}},
     {"test_resize_downsample_sizes_nearest", {{"sizes", {1, 1, 1, 3}}}},
@@ -98,8 +97,10 @@ TEST_P(TensorValueInputs, shapes_match_expected_outputs) {
     // roi is float even in an int case (tf_crop_and_resize).
     data.isReal = c.real || name == "roi";
     for (double x : values) {
-      if (data.isReal) data.reals.push_back(x);
-      else data.ints.push_back(static_cast<int64_t>(x));
+      if (data.isReal)
+        data.reals.push_back(x);
+      else
+        data.ints.push_back(static_cast<int64_t>(x));
     }
     v->data = std::move(data);
     v->isInitializer = true;  // the pass keeps initializer values only

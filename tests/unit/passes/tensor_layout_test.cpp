@@ -151,6 +151,13 @@ TEST(Split, num_outputs_must_match_outputs) {
   EXPECT_EQ(codes(infer(b)), "SL301 ");
 }
 
+TEST(Split, split_input_and_num_outputs_at_opset_18) {
+  ModelBuilder b(18);
+  b.input("x", {8}).constant("split", {4, 4});
+  b.node("Split", {"x", "split"}, {"a", "c"}, {intAttr("num_outputs", 2)}, "s");
+  EXPECT_EQ(codes(infer(b)), "SL301 ");
+}
+
 TEST(Split, neither_split_nor_num_outputs_at_opset_18) {
   ModelBuilder b(18);
   b.input("x", {8});

@@ -75,6 +75,18 @@ TEST(MatMul, inner_dims_differ) {
   EXPECT_FALSE(r.shapeOf("y").rankKnown());
 }
 
+TEST(MatMul, inner_dims_equal_only_for_some_sizes) {
+  // 2*((H + 1) // 2) (a ceil-mode pool then a 2x upsampling) against H: equal only for even H.
+  ModelBuilder b(13);
+  b.input("a", ir::Shape({ir::Dim::symbol("N"), *ir::parseDim("2*((H + 1) // 2)")}));
+  b.input("w", {"H", 8});
+  b.node("MatMul", {"a", "w"}, {"y"}, {}, "mm");
+  Inferred r = infer(b);
+  ASSERT_EQ(codes(r), "SL103 ");
+  EXPECT_THAT(r.diagnostics[0].message, HasSubstr("equal only when H >= 2 and H % 2 == 0"));
+  EXPECT_EQ(r.shapeOf("y"), shape({"N", 8}));
+}
+
 TEST(MatMul, batch_axes_differ) {
   ModelBuilder b(13);
   b.input("a", {2, 3, 4}).input("b", {3, 4, 5});

@@ -111,8 +111,7 @@ TEST(Resize, tf_crop_and_resize_uses_roi) {
   // floor(d * (end - start) * scale): 10 * (0.8 - 0.3) * 2 = 10 on axis 2, 8 * 1 * 2 = 16 on axis 3.
   ModelBuilder b(13);
   b.input("x", {1, 1, 10, 8});
-  b.node("Resize", {"x", "roi", "scales"}, {"y"},
-         {stringAttr("coordinate_transformation_mode", "tf_crop_and_resize")});
+  b.node("Resize", {"x", "roi", "scales"}, {"y"}, {stringAttr("coordinate_transformation_mode", "tf_crop_and_resize")});
   Inferred r = inferWithReals(b, {{"scales", {1.0, 1.0, 2.0, 2.0}}, {"roi", {0, 0, 0.3, 0, 1, 1, 0.8, 1}}});
   EXPECT_EQ(r.shapeOf("y"), shape({1, 1, 10, 16}));
 }
