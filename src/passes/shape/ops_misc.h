@@ -60,4 +60,14 @@ void inferGradient(InferContext& ctx);
 void inferStringNormalizer(InferContext& ctx);
 void inferTfIdfVectorizer(InferContext& ctx);
 
+// misc_more.cpp
+void inferMultinomial(InferContext& ctx);
+void inferSequenceLength(InferContext& ctx);
+void inferOptionalHasElement(InferContext& ctx);
+void inferRegexFullMatch(InferContext& ctx);
+void inferStringConcat(InferContext& ctx);
+void inferStringSplit(InferContext& ctx);
+void inferAffineGrid(InferContext& ctx);
+void inferCenterCropPad(InferContext& ctx);
+
 }  // namespace shapelint::passes::shape

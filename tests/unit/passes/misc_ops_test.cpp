@@ -451,5 +451,52 @@ TEST(MiscString, string_normalizer_stopwords_drop_unknown_count) {
   EXPECT_EQ(infer(b).shapeOf("y"), shape({1, "?"}));
 }
 
+// ---------------------------------------------------------------------------
+// Smaller ops.
+
+TEST(MiscMore, multinomial) {
+  ModelBuilder b(13);
+  b.input("x", {"B", 10});
+  b.node("Multinomial", {"x"}, {"y"}, {intAttr("sample_size", 4)});
+  Inferred r = infer(b);
+  EXPECT_EQ(r.shapeOf("y"), shape({"B", 4}));
+  EXPECT_EQ(r.typeOf("y"), ir::kInt32);
+}
+
+TEST(MiscMore, affine_grid_2d) {
+  // theta [N, 2, 3], size (N, C, H, W) = (2, 3, 5, 7) -> grid [2, 5, 7, 2]
+  ModelBuilder b(20);
+  b.input("theta", {2, 2, 3});
+  b.constant("size", {2, 3, 5, 7});
+  b.node("AffineGrid", {"theta", "size"}, {"grid"});
+  EXPECT_EQ(infer(b).shapeOf("grid"), shape({2, 5, 7, 2}));
+}
+
+TEST(MiscMore, affine_grid_3d_theta_with_2d_size) {
+  ModelBuilder b(20);
+  b.input("theta", {2, 3, 4});
+  b.constant("size", {2, 3, 5, 7});
+  b.node("AffineGrid", {"theta", "size"}, {"grid"});
+  EXPECT_THAT(codes(infer(b)), ElementsAre("SL102"));
+}
+
+TEST(MiscMore, center_crop_pad_axes) {
+  // axes [1, 2] of [N, 10, 12, 3] to shape (8, 14) -> [N, 8, 14, 3]
+  ModelBuilder b(18);
+  b.input("x", {"N", 10, 12, 3});
+  b.constant("s", {8, 14});
+  b.node("CenterCropPad", {"x", "s"}, {"y"}, {ints("axes", {1, -2})});
+  EXPECT_EQ(infer(b).shapeOf("y"), shape({"N", 8, 14, 3}));
+}
+
+TEST(MiscMore, string_split_adds_data_dependent_axis) {
+  ModelBuilder b(20);
+  b.input("x", {"N", 2}, ir::kString);
+  b.node("StringSplit", {"x"}, {"y", "z"});
+  Inferred r = infer(b);
+  EXPECT_EQ(r.shapeOf("y"), shape({"N", 2, "?"}));
+  EXPECT_EQ(r.shapeOf("z"), shape({"N", 2}));
+}
+
 }  // namespace
 }  // namespace shapelint::testing
