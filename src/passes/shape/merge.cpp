@@ -39,11 +39,13 @@ bool resultEverywhere(const ir::Dim& a, const PartialAgreement& p) {
   return onesUnequal && onesUnequal->empty();
 }
 
-// The members of `set` written as sizes of a symbol, without the bound
+// The members of `set` written as sizes of a symbol ("H == 1" for one), without the bound
 // `symbol >= first` that ResidueSet::str() adds when no smaller size in the
 // range matches the residues anyway (sizes are at least 1, so "H % 2 == 0"
 // needs no "H >= 2").
 std::string describeSizes(const ir::ResidueSet& set, const std::string& symbol) {
+  const std::vector<int64_t> two = set.members(2);
+  if (two.size() == 1) return fmt::format("{} == {}", symbol, two.front());
   ir::ResidueSet shown = set;
   if (set.below.empty() && set.min == set.lo && !set.residues.empty()) {
     const std::vector<int64_t> first = set.members(1);

@@ -210,7 +210,7 @@ TEST(MergeSymbolicModel, skip_add_with_an_upsampled_path_may_mismatch) {
             "2*((H + 1) // 2), 2*((W + 1) // 2)] may not "
             "broadcast: axis 2 has H and 2*((H + 1) // 2), which are "
             "equal only when H % 2 == 0 (one of them is 1 "
-            "when H in {1})");
+            "when H == 1)");
   EXPECT_EQ(d.severity, diag::Severity::kWarning);
   EXPECT_THAT(d.details, ElementsAre("they fail for H = 3, 5, 7, ...",
                                      "numpy broadcasting: aligned from the "
@@ -233,7 +233,7 @@ TEST(MergeSymbolicModel, skip_add_with_an_upsampled_path_may_mismatch) {
             "2), 2*((W + 1) // 2)] may not "
             "broadcast: axis 3 has W and 2*((W + 1) // 2), which are equal "
             "only when W % 2 == 0 (one of them is 1 "
-            "when W in {1})");
+            "when W == 1)");
 }
 
 TEST(MergeSymbolicModel, unrelated_symbols_are_never_a_finding) {
