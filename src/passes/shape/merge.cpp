@@ -150,9 +150,9 @@ std::optional<ir::Dim> mergeEqual(InferContext& ctx, const ir::Dim& a, const ir:
   if (!merged) {
     auto builder = ctx.report(diag::RuleId::kIncompatibleMerge);
     builder
-        .message(fmt::format("{} and {} must agree on axis {}, expected equal dims: {} and {} differ for every size",
+        .message(fmt::format("{} and {} must agree on axis {}, expected equal dims: {} and {} differ{}",
                              describeInput(ctx, site.inputA), describeInput(ctx, site.inputB), site.axis, a.str(),
-                             b.str()))
+                             b.str(), a.isValue() && b.isValue() ? "" : " for every size"))
         .help(fmt::format("make axis {} of '{}' and '{}' equal; check the layers that produce them", site.axis, nameA,
                           nameB));
     if (!site.rule.empty()) builder.detail(site.rule);

@@ -174,6 +174,14 @@ TEST(MergeEqual, provably_different_is_sl102) {
             "and 2*H + 1 differ for every size");
 }
 
+TEST(MergeEqual, different_values_are_sl102) {
+  TwoInputContext ctx(dims({"N", "1", "3"}), dims({"N", "1", "5"}));
+  EXPECT_EQ(passes::shape::mergeEqual(ctx, p("3"), p("5"), kConcatSite), std::nullopt);
+  ASSERT_EQ(ctx.diagnostics.size(), 1u);
+  EXPECT_EQ(brief(ctx.diagnostics[0]),
+            "SL102 cat: 'skip' [N, 1, 3] and 'up' [N, 1, 5] must agree on axis 2, expected equal dims: 3 and 5 differ");
+}
+
 TEST(MergeEqual, equal_unrelated_and_values_are_silent) {
   TwoInputContext ctx(dims({"H", "W"}), dims({"H", "W"}));
   EXPECT_EQ(passes::shape::mergeEqual(ctx, p("(H + 3) // 4"), *ir::ceilDiv(p("H"), 4), kConcatSite), p("(H + 3) // 4"));
