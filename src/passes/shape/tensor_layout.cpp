@@ -173,6 +173,12 @@ void inferSplit(InferContext& ctx) {
       return;
     }
   }
+  if (split && opset >= 18 && ctx.attr("num_outputs")) {
+    ctx.report(diag::RuleId::kInvalidAttribute)
+        .message("Split has both the split input and num_outputs, expected only one")
+        .help("drop num_outputs, or drop the split input");
+    return;
+  }
   if (split) {
     splitExplicit(ctx, x, *axis, *split, fromInput);
     return;

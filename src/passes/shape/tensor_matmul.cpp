@@ -4,17 +4,41 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <map>
+#include <set>
 
 #include "passes/shape/merge.h"
 #include "passes/shape/op_attributes.h"
 #include "passes/shape/ops_tensor.h"
 #include "passes/shape/tensor_common.h"
+#include "shapelint/ir/expr.h"
 
 namespace shapelint::passes::shape {
 namespace {
 
 using tensor::requireInput;
+
+// SL103 when the contraction dims k1 and k2 are expressions of the same
+// one symbol that agree for some of its values only (e.g. H and
+// 2*((H + 1) // 2): only for even H). Sizes of real inputs: symbol >= 1.
+void warnPossibleMismatch(InferContext& ctx, size_t ia, size_t ib, const ir::Dim& k1, const ir::Dim& k2) {
+  const std::set<std::string> s1 = ir::symbols(k1);
+  if (s1.size() != 1 || ir::symbols(k2) != s1) return;
+  const ir::Assume assume{.symbolMin = 1};
+  if (ir::provablyEqual(k1, k2, assume) || ir::provablyNotEqual(k1, k2, assume)) return;
+  const std::string& symbol = *s1.begin();
+  std::optional<ir::ResidueSet> equal = ir::solveEqual(k1, k2, symbol, 1, std::numeric_limits<int64_t>::max());
+  if (!equal || equal->empty()) return;
+  auto builder = ctx.report(diag::RuleId::kPossibleMergeMismatch);
+  builder
+      .message(fmt::format("the inner dims of {} and {} are {} and {}, equal only when {}", describeInput(ctx, ia),
+                           describeInput(ctx, ib), k1.str(), k2.str(), equal->str(symbol)))
+      .detail(fmt::format("{} (numpy matmul): [..., M, K] x [..., K, N]; the two K must be equal", ctx.node().opType))
+      .help(fmt::format("make both paths give the same size for every {}, or accept only the sizes above", symbol));
+  noteProducer(builder, ctx, ia);
+  noteProducer(builder, ctx, ib);
+}
 
 // numpy matmul of inputs a and b: a 1-D operand is promoted to a matrix
 // ([K] -> [1, K] for a, [K, 1] for b) and the added axis removed from the
@@ -66,6 +90,7 @@ void inferMatMulOf(InferContext& ctx, size_t ia, size_t ib, int32_t type) {
     noteProducer(builder, ctx, ib);
     return;
   }
+  warnPossibleMismatch(ctx, ia, ib, k1, k2);
   // Batch axes: numpy broadcasting of everything before the last two.
   const size_t batchA = da.size() - 2;
   const size_t batchB = db.size() - 2;
@@ -214,7 +239,6 @@ void inferEinsum(InferContext& ctx) {
   std::vector<ir::Dim> ellipsisDims;
   bool allKnown = true;
   bool anyEllipsis = false;
-  size_t ellipsisRank = 0;
   for (size_t i = 0; i < terms.size(); ++i) {
     const Term& t = terms[i];
     for (char c : t.letters) ++uses[c];
@@ -265,7 +289,6 @@ void inferEinsum(InferContext& ctx) {
         merged[j] = *d;
       }
       ellipsisDims = std::move(merged);
-      ellipsisRank = std::max(ellipsisRank, extra);
     }
     for (size_t j = 0; j < t.letters.size(); ++j) {
       const char c = t.letters[j];
@@ -328,7 +351,6 @@ void inferEinsum(InferContext& ctx) {
     if (j == out.ellipsis) dims.insert(dims.end(), ellipsisDims.begin(), ellipsisDims.end());
     if (j < out.letters.size()) dims.push_back(sizes[out.letters[j]]);
   }
-  (void)ellipsisRank;
   ctx.setOutput(0, ir::Shape(std::move(dims)), ctx.inputType(0));
 }
 
