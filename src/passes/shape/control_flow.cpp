@@ -117,7 +117,7 @@ void inferScan(InferContext& ctx) {
   const bool batched = ctx.opset() < 9;
   const size_t first = batched ? 1 : 0;
   const int64_t scanInputs = ctx.attrInt("num_scan_inputs", -1);
-  const size_t total = ctx.numInputs() - first;
+  const size_t total = ctx.numInputs() >= first ? ctx.numInputs() - first : 0;
   if (scanInputs < 1 || static_cast<size_t>(scanInputs) > total || body->inputs.size() != total ||
       body->outputs.size() != ctx.numOutputs() || body->outputs.size() < total - static_cast<size_t>(scanInputs)) {
     ctx.report(diag::RuleId::kMalformedNode)

@@ -1,4 +1,4 @@
-// Smaller ops of the standard set: Multinomial, AffineGrid (20),
+// Smaller ops of the standard set: Multinomial, AffineGrid (20), ImageDecoder (20),
 // CenterCropPad (18), the string ops of opset 20 (RegexFullMatch,
 // StringConcat, StringSplit), and the scalar results of SequenceLength and
 // OptionalHasElement. (Sequence and optional values carry no tensor shape in
@@ -89,6 +89,25 @@ void inferAffineGrid(InferContext& ctx) {
   dims.front() = misc::dimOf(ctx, 0, 0);
   dims.back() = spatial;
   ctx.setOutput(0, ir::Shape(std::move(dims)), ctx.inputType(0));
+}
+
+void inferImageDecoder(InferContext& ctx) {
+  if (!misc::requireInputs(ctx, 1) || !misc::requireRank(ctx, 0, 1, "encoded_stream")) return;
+  // [H, W, C]: H and W are in the encoded bytes (data-dependent, unknown);
+  // C is 3 for pixel_format RGB or BGR, 1 for Grayscale.
+  const std::string format = ctx.attrString("pixel_format").value_or("RGB");
+  ir::Dim channels;
+  if (format == "RGB" || format == "BGR") {
+    channels = ir::Dim::value(3);
+  } else if (format == "Grayscale") {
+    channels = ir::Dim::value(1);
+  } else {
+    ctx.report(diag::RuleId::kInvalidAttribute)
+        .message(fmt::format("pixel_format = '{}', expected 'RGB', 'BGR' or 'Grayscale'", format))
+        .help("set pixel_format to 'RGB', 'BGR' or 'Grayscale'");
+    return;
+  }
+  ctx.setOutput(0, ir::Shape({ir::Dim(), ir::Dim(), channels}), ir::kUint8);
 }
 
 void inferCenterCropPad(InferContext& ctx) {

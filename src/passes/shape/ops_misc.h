@@ -69,5 +69,6 @@ void inferStringConcat(InferContext& ctx);
 void inferStringSplit(InferContext& ctx);
 void inferAffineGrid(InferContext& ctx);
 void inferCenterCropPad(InferContext& ctx);
+void inferImageDecoder(InferContext& ctx);  // H and W data-dependent
 
 }  // namespace shapelint::passes::shape
