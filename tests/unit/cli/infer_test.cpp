@@ -204,6 +204,28 @@ TEST_F(InferTest, ErrorFindingsAreReportedAndTheModelStillWritten) {
             shapeOf({v(1), v(8), v(30), v(30)}));
 }
 
+// With --input-shape the model's own value_info (computed for its own
+// input) may contradict the new shapes: kept, and reported as SL101.
+TEST_F(InferTest, ValueInfoForOtherInputShapesIsKeptAndReported) {
+  const fs::path first = dir_ / "first.onnx";
+  ASSERT_EQ(run({"infer", kClassifier, "-o", first.string()}).exitCode, 0);
+  const fs::path out = dir_ / "out.onnx";
+  const testing::BinaryRun r = run({"infer", first.string(), "-o", out.string(),
+                                    "--input-shape", "x:1x3x64x64"});
+  EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+  EXPECT_NE(
+      r.err.find("error[SL101 declared-shape-mismatch]: value_info 'conv0' is "
+                 "declared [1, 8, 16, 16] but "
+                 "shapelint infers [1, 8, 32, 32] for the given --input-shape"),
+      std::string::npos)
+      << r.err;
+  ir::Model written = expectLoads(out);
+  EXPECT_EQ(written.graph.find("x")->declared,
+            shapeOf({v(1), v(3), v(64), v(64)}));
+  EXPECT_EQ(written.graph.find("conv0")->declared,
+            shapeOf({v(1), v(8), v(16), v(16)}));
+}
+
 // A model whose weights live in a file next to it, written into the folder
 // above: the written model still finds the same weights.
 TEST_F(InferTest, ExternalDataStaysReachable) {

@@ -208,6 +208,34 @@ TEST_F(WriterTest, GraphOutputsAreFilledButNeverContradicted) {
       shapeOf({v(1), v(8), v(30), v(30)}));
 }
 
+TEST_F(WriterTest, ExistingValueInfoIsCompletedOrKept) {
+  // A first write gives the model value_info for conv0 [1, 8, 16, 16] and
+  // flatten0 [1, ?]; the second run's shapes are then checked against them.
+  const fs::path in = copyModel("demo/classifier", dir_ / "classifier.onnx");
+  ir::Model model = expectLoads(in.string());
+  model.graph.find("conv0")->inferred = shapeOf({v(1), v(8), v(16), v(16)});
+  model.graph.find("flatten0")->inferred = shapeOf({v(1), ir::Dim::unknown()});
+  expectWrites(model, in, dir_ / "first.onnx");
+
+  ir::Model first = expectLoads((dir_ / "first.onnx").string());
+  first.graph.find("conv0")->inferred = shapeOf({v(1), v(8), v(15), v(16)});
+  first.graph.find("flatten0")->inferred = shapeOf({v(1), v(8)});
+  const WriteSummary summary =
+      expectWrites(first, dir_ / "first.onnx", dir_ / "second.onnx");
+  EXPECT_EQ(summary.valueInfosAdded, 0u);
+  EXPECT_EQ(summary.typesFilled, 1u); // flatten0's unknown dim
+  ASSERT_EQ(summary.kept.size(), 1u);
+  EXPECT_EQ(summary.kept[0].value, "conv0");
+  EXPECT_FALSE(summary.kept[0].graphOutput);
+  EXPECT_EQ(summary.kept[0].declared, shapeOf({v(1), v(8), v(16), v(16)}));
+  EXPECT_EQ(summary.kept[0].inferred, shapeOf({v(1), v(8), v(15), v(16)}));
+
+  ir::Model second = expectLoads((dir_ / "second.onnx").string());
+  EXPECT_EQ(second.graph.find("conv0")->declared,
+            shapeOf({v(1), v(8), v(16), v(16)}));
+  EXPECT_EQ(second.graph.find("flatten0")->declared, shapeOf({v(1), v(8)}));
+}
+
 TEST_F(WriterTest, InputShapesAreWrittenIntoTheGraphInputs) {
   const fs::path in = copyModel("demo/classifier", dir_ / "classifier.onnx");
   ir::Model model = expectLoads(in.string());
