@@ -17,9 +17,8 @@
 namespace shapelint {
 namespace {
 
-// True when the pass already reported this declaration as SL101 (its
-// messages start "value_info 'y' is declared" / "graph output 'y' is
-// declared").
+// True when the pass already reported this declaration as SL101 (its messages
+// start "value_info 'y' is declared" or "graph output 'y' is declared").
 bool alreadyReported(const std::vector<diag::Diagnostic>& diagnostics, const onnx::KeptDeclaration& kept) {
   const std::string head =
       fmt::format("{} '{}' is declared", kept.graphOutput ? "graph output" : "value_info", kept.value);

@@ -110,9 +110,9 @@ enum class Fill { kUnchanged, kFilled, kKept };
 // the pass contradicts (another rank, a dim provably different) is kept.
 Fill fillType(const ir::Value& value, ::onnx::TypeProto& type, ir::Shape& declared) {
   if (value.kind != ir::ValueKind::kTensor) return Fill::kUnchanged;
+  // Sequences, maps, optionals and sparse tensors stay as the model has them.
   if (type.value_case() != ::onnx::TypeProto::kTensorType && type.value_case() != ::onnx::TypeProto::VALUE_NOT_SET)
-    return Fill::kUnchanged;  // sequences, maps, optionals, sparse tensors: as
-                              // the model has them
+    return Fill::kUnchanged;
   if (type.value_case() == ::onnx::TypeProto::VALUE_NOT_SET && !knowsAnything(value)) return Fill::kUnchanged;
   ::onnx::TypeProto::Tensor& tensor = *type.mutable_tensor_type();
   const ir::Shape& inferred = value.inferred;

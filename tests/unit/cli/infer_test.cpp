@@ -74,8 +74,7 @@ class InferTest : public testing::BinaryTest {
     return testing::runShapelint(tempDir(), args, "NO_COLOR=1");
   }
 
-  // A usage, load or write error: exit 2, nothing on stdout, one line at the
-  // end of stderr.
+  // A usage, load or write error: exit 2, nothing on stdout, one line at the end of stderr.
   static void expectError(const testing::BinaryRun& r, const std::string& stderrHas) {
     EXPECT_EQ(r.exitCode, 2) << r.out << r.err;
     EXPECT_EQ(r.out, "");
@@ -253,8 +252,7 @@ TEST_F(InferTest, ExternalDataStaysReachable) {
       "m.graph.output[0].type.tensor_type.shape.dim] == [1, 8, 16, 16]\n";
   EXPECT_EQ(std::system(("/usr/bin/python3 -c " + shellQuote(verify)).c_str()), 0);
 
-  // Into a sibling folder the location would need "..": refused, nothing
-  // written.
+  // Into a sibling folder the location would need "..": refused, nothing written.
   fs::create_directory(dir_ / "other");
   const testing::BinaryRun refused =
       run({"infer", (modelDir / "m.onnx").string(), "-o", (dir_ / "other" / "o.onnx").string()});

@@ -106,8 +106,7 @@ class WriterTest : public ::testing::Test {
 TEST_F(WriterTest, NodeOutputsGetValueInfoWithTheInferredDims) {
   const fs::path in = copyModel("demo/classifier", dir_ / "classifier.onnx");
   ir::Model model = expectLoads(in.string());
-  // Conv k=3 s=2 p=1 on 32: floor((32 + 2 - 3)/2) + 1 = 16; MaxPool the same on
-  // 16: 8.
+  // Conv k=3 s=2 p=1 on 32: floor((32 + 2 - 3)/2) + 1 = 16; MaxPool the same on 16: 8.
   model.graph.find("conv0")->inferred = shapeOf({v(1), v(8), v(16), v(16)});
   model.graph.find("conv0")->elemType = ir::kFloat;
   model.graph.find("maxpool0")->inferred = shapeOf({v(1), v(8), v(8), v(8)});
@@ -168,8 +167,7 @@ TEST_F(WriterTest, SymbolicDimsAreReadableDimParams) {
 }
 
 TEST_F(WriterTest, GraphOutputsAreFilledButNeverContradicted) {
-  // declared_mismatch.onnx: y is declared [1, 8, 30, 30] (the conv makes
-  // 32x32).
+  // declared_mismatch.onnx: y is declared [1, 8, 30, 30] (the conv makes 32x32).
   const fs::path in = copyModel("cli/declared_mismatch", dir_ / "m.onnx");
   ir::Model model = expectLoads(in.string());
   model.graph.find("y")->inferred = shapeOf({v(1), v(8), v(32), v(32)});
