@@ -185,6 +185,18 @@ bool provablyNotEqual(const Dim& a, const Dim& b, const Assume& assume) {
   return neverZero.value_or(false);
 }
 
+DimRange rangeOf(const Dim& d, const Assume& assume) {
+  PolyPtr p = detail::polyOf(d);
+  if (!p) return {};
+  const detail::Bounds b = detail::boundsOf(*p, std::max<int64_t>(assume.symbolMin, 0));
+  auto side = [](Int128 v) -> std::optional<int64_t> {
+    if (v <= -detail::kInf || v >= detail::kInf) return std::nullopt;
+    if (v < std::numeric_limits<int64_t>::min() || v > std::numeric_limits<int64_t>::max()) return std::nullopt;
+    return static_cast<int64_t>(v);
+  };
+  return DimRange{side(b.lo), side(b.hi)};
+}
+
 std::optional<int64_t> periodOf(const Dim& d) {
   if (d.isUnknown()) return std::nullopt;
   if (!d.isExpr()) return 1;

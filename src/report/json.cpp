@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "shapelint/ir/expr.h"
 #include "shapelint/report/report.h"
 
 namespace shapelint::report {
@@ -78,8 +79,10 @@ class SymbolNames {
       for (const auto& entry : shapes) {
         const ir::Shape& shape = entry.second;
         if (!shape.rankKnown()) continue;
-        for (const ir::Dim& d : shape.dims())
-          if (d.isSymbol()) symbols.insert(d.symbol());
+        for (const ir::Dim& d : shape.dims()) {
+          const std::set<std::string> mentioned = ir::symbols(d);  // a symbol's own name, an expression's symbols
+          symbols.insert(mentioned.begin(), mentioned.end());
+        }
       }
     };
     collect(report.graphOutputs);
@@ -117,12 +120,14 @@ class SymbolNames {
   std::map<std::string, std::string> renamed_;  // original -> identifier
 };
 
-// An integer, the symbol's (identifier) name, or null when unknown.
+// An integer; the symbol's (identifier) name; the expression as text over
+// those names ("(H + 3) // 4", Dim::str()'s syntax); or null when unknown.
 Json dimToJson(const ir::Dim& d, const SymbolNames& symbols) {
   switch (d.kind()) {
     case ir::Dim::Kind::kValue: return d.value();
     case ir::Dim::Kind::kSymbol: return symbols.nameOf(d.symbol());
-    case ir::Dim::Kind::kExpr: break;  // null, as before expressions existed, until the format gains them
+    case ir::Dim::Kind::kExpr:
+      return ir::strWithNames(d, [&](const std::string& name) { return symbols.nameOf(name); });
     case ir::Dim::Kind::kUnknown: break;
   }
   return nullptr;

@@ -95,6 +95,16 @@ bool provablyEqual(const Dim& a, const Dim& b, const Assume& assume);
 // products a sound sufficient test (bounds, gcd, monotone period box).
 bool provablyNotEqual(const Dim& a, const Dim& b, const Assume& assume);
 
+// Interval bounds of d with every symbol >= assume.symbolMin: every value d
+// takes lies in [lo, hi]. Sound but not always tight (`H - 2*(H // 2)` is in
+// [0, 1] but gets no bounds); a side that is unbounded, or beyond int64, is
+// std::nullopt, and so are both for an unknown dim.
+struct DimRange {
+  std::optional<int64_t> lo;
+  std::optional<int64_t> hi;
+};
+DimRange rangeOf(const Dim& d, const Assume& assume);
+
 // The period T of a quasi-affine expression: shifting any one symbol by T
 // changes the value by a constant. 1 for values, symbols and affine
 // expressions; std::nullopt for unknown, for products of non-constant

@@ -171,6 +171,15 @@ void inferConvTranspose(InferContext& ctx) {
     std::optional<window::AxisWindow> aw = geometry->axis(a);
     std::optional<int64_t> target;
     if (attributes->outputShape) target = (*attributes->outputShape)[a];
+    if (aw && !target && (i.isSymbol() || i.isExpr())) {
+      const TransposeAxisWindow tw{*aw, attributes->outputPadding[a], std::nullopt};
+      dims.push_back(window::checkedSymbolicOutput(
+          ctx, i, window::convTransposeAxisDim(i, tw), a + 2, window::isSame(aw->padding),
+          fmt::format("the pads remove more than the natural size s(i - 1) + a + ke for every size: reduce the pads "
+                      "on axis {}",
+                      a + 2)));
+      continue;
+    }
     if (!i.isValue() || !aw) {
       // output_shape fixes the size whatever the input; otherwise it is unknown.
       dims.push_back(target ? ir::Dim::value(*target) : ir::Dim::unknown());

@@ -1,7 +1,8 @@
 // MaxUnpool (opset 9, 11, 22): X = N x C x i..., I (the Indices of the
 // MaxPool it inverts, X's shape), optional output_shape (a 1-D tensor of the
 // whole output shape). Without output_shape, per axis
-// o = s(i - 1) + k - pb - pe (the transposed relationships with d = 1, a = 0);
+// o = s(i - 1) + k - pb - pe (the transposed relationships with d = 1, a = 0;
+// an expression for a symbolic i);
 // with it, the output is its values when they are known constants, else
 // unknown (they come at run time).
 #include <fmt/format.h>
@@ -107,6 +108,12 @@ void inferMaxUnpool(InferContext& ctx) {
     const ir::Dim& i = (*x)[a + 2];
     std::optional<window::AxisWindow> w = geometry->axis(a);
     dims.emplace_back();
+    if (w && (i.isSymbol() || i.isExpr())) {
+      dims.back() = window::checkedSymbolicOutput(
+          ctx, i, window::unpoolAxisDim(i, *w), a + 2, /*zeroAllowed=*/false,
+          fmt::format("the pads remove more than s(i - 1) + k for every size: reduce the pads on axis {}", a + 2));
+      continue;
+    }
     if (!i.isValue() || !w) continue;
     std::optional<window::TransposeAxisFacts> f = window::unpoolAxis(i.value(), *w);
     if (!f) {

@@ -522,6 +522,20 @@ void reportNonPositive(InferContext& ctx, const AxisFacts& f, size_t tensorAxis)
                         tensorAxis, f.minInput - f.input));
 }
 
+// The output dim of an axis whose input is a symbol or an expression; SAME
+// maps an empty input to an empty output, as for values.
+ir::Dim symbolicOutputDim(InferContext& ctx, const ir::Dim& i, const AxisWindow& w, bool ceilMode, WindowOp op,
+                          size_t tensorAxis) {
+  const SymbolicAxisSize size = op == WindowOp::kPool ? poolAxisDim(i, w, ceilMode) : convAxisDim(i, w);
+  const ResolvedPads pads = explicitPads(w);
+  const std::string help =
+      fmt::format("the kernel spans {} but the padded input {} + {} + {} is smaller for every size: feed a larger "
+                  "input on axis {}, pad more, or use a smaller kernel or dilation",
+                  effectiveKernel(w.kernel, w.dilation).value_or(w.kernel), i.str(), pads.begin, pads.end,
+                  tensorAxis);
+  return checkedSymbolicOutput(ctx, i, size, tensorAxis, isSame(w.padding), help);
+}
+
 }  // namespace
 
 // SL004: a step of the size computation does not fit in int64.
@@ -541,6 +555,10 @@ std::vector<ir::Dim> windowOutputDims(InferContext& ctx, const ir::Shape& input,
   for (size_t a = 0; a < geometry.spatialRank(); ++a) {
     const ir::Dim& i = input[a + 2];
     std::optional<AxisWindow> w = geometry.axis(a);
+    if (w && (i.isSymbol() || i.isExpr())) {
+      out[a] = symbolicOutputDim(ctx, i, *w, geometry.ceilMode, op, a + 2);
+      continue;
+    }
     if (!i.isValue() || !w) continue;
     std::optional<AxisFacts> f =
         op == WindowOp::kPool ? poolAxis(i.value(), *w, geometry.ceilMode) : convAxis(i.value(), *w);

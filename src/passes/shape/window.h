@@ -10,10 +10,11 @@
 // floor division, so a kernel larger than its padded input gives an output
 // below 1, which the caller reports (SL202) instead of seeing 0 or 1.
 //
-// The per-axis functions take integers. A symbolic or unknown input dim has no
-// integer output yet (outputDim() turns it into an unknown dim); the functions
-// are small and free of state so they can later be made generic over a
-// symbolic dim type (tract's TDim) without changing their callers.
+// The per-axis functions take integers and compute every fact the checks
+// need. For an input dim that is a symbol or an expression, the *AxisDim
+// functions (window_symbolic.cpp) apply the same formulas with the algebra of
+// shapelint/ir/expr.h and give the output as an expression (`(H + 3) // 4`);
+// an unknown input dim gives an unknown output.
 #pragma once
 
 #include <cstdint>
@@ -117,6 +118,44 @@ std::optional<TransposeAxisFacts> convTransposeAxis(int64_t input, const Transpo
 // window.padding are ignored).
 std::optional<TransposeAxisFacts> unpoolAxis(int64_t input, const AxisWindow& window);
 
+// The output size of one axis for a symbolic input dim (a symbol or an
+// expression; a value works too), with the formula of the integer function of
+// the same name and the algebra of shapelint/ir/expr.h.
+struct SymbolicAxisSize {
+  // std::nullopt when a step does not fit in int64 (overflow); unknown when
+  // the output has no exact expression (a pool's ceil_mode whose last-window
+  // correction applies for some sizes) or an argument is outside the domain.
+  std::optional<ir::Dim> output;
+  // The formula with the numbers plugged in, "o = floor((i + pb + pe - k)/s)
+  // + 1 = floor((H + 1 + 1 - 3)/2) + 1 = (H + 1) // 2" (without the result
+  // when it overflows or is unknown).
+  std::string formula;
+};
+
+// Conv: floor((i + pb + pe - ke)/s) + 1; VALID: floor((i - ke)/s) + 1; SAME: ceil(i/s).
+SymbolicAxisSize convAxisDim(const ir::Dim& input, const AxisWindow& window);
+// Pools: convAxisDim without ceilMode. With ceilMode: SAME ceil(i/s); else
+// ceil((i + pb + pe - ke)/s) + 1 when the last-window correction never
+// applies (ke - pe >= s, see the derivation at poolAxisDim), unknown otherwise.
+SymbolicAxisSize poolAxisDim(const ir::Dim& input, const AxisWindow& window, bool ceilMode);
+// ConvTranspose: s(i - 1) + a + ke - pb - pe; SAME: i * s; output_shape O: O.
+SymbolicAxisSize convTransposeAxisDim(const ir::Dim& input, const TransposeAxisWindow& window);
+// MaxUnpool: s(i - 1) + k - pb - pe.
+SymbolicAxisSize unpoolAxisDim(const ir::Dim& input, const AxisWindow& window);
+
+// True when d is below 1 for every binding of its symbols to sizes >= 1:
+// a value below 1, an interval upper bound below 1 (ir::rangeOf), or, for one
+// symbol and a period up to 4096, no size at all with d >= 1
+// (ir::solveAtLeast). Never true wrongly.
+bool provablyBelowOne(const ir::Dim& d);
+
+// The checked output dim of a symbolic axis: SL004 when `size` overflowed,
+// SL202 when its output is provably below 1 (unless `zeroAllowed`: SAME maps
+// an empty input to an empty output); unknown after a finding. `help` is
+// SL202's help line.
+ir::Dim checkedSymbolicOutput(InferContext& ctx, const ir::Dim& input, const SymbolicAxisSize& size,
+                              size_t tensorAxis, bool zeroAllowed, const std::string& help);
+
 // Why convAxis/poolAxis (or convTransposeAxis) gave no result for arguments
 // in their domain: the first step whose exact value does not fit in int64,
 // with the numbers plugged in ("i + pb + pe = 9223372036854775807 + 2 + 2").
@@ -181,8 +220,10 @@ const ir::Shape* windowDataInput(InferContext& ctx);
 bool checkNonNegativeDims(InferContext& ctx, size_t i);
 
 // The spatial output dims of Conv (op kConv) or a pool (kPool) for input X.
-// A symbolic or unknown input dim or an unknown kernel gives an unknown dim;
-// a size below 1 (SL202) or an overflow (SL004) is reported and left unknown.
+// A symbolic input dim gives an expression (convAxisDim, poolAxisDim); an
+// unknown input dim or an unknown kernel gives an unknown dim; a size below 1
+// (SL202: for a symbolic dim only when provably below 1 for every size) or an
+// overflow (SL004) is reported and left unknown.
 // Then runs the window checks on the axes with concrete sizes: floor
 // truncation (SL204), ceil_mode portability (SL401, pools), SAME with
 // dilation (SL402), odd SAME padding (SL404), pool pads (SL405, pools).

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "passes/model_builder.h"
+#include "shapelint/ir/expr.h"
 
 namespace shapelint::testing {
 namespace {
@@ -35,12 +36,14 @@ TEST(Conv, symbolic_batch_passes_through) {
   EXPECT_THAT(r.diagnostics, IsEmpty());
 }
 
-TEST(Conv, symbolic_spatial_dim_is_unknown_not_guessed) {
+TEST(Conv, symbolic_spatial_dim_gives_an_expression) {
+  // k = 3, no pads: floor((H - 3)/1) + 1 = H - 2 (window_symbolic_test checks the rule).
   ModelBuilder b;
   b.input("x", {"N", 3, "H", 32}).initializer("w", {8, 3, 3, 3});
   b.node("Conv", {"x", "w"}, {"y"});
   Inferred r = infer(b);
-  EXPECT_EQ(r.shapeOf("y"), shape({"N", 8, "?", 30}));
+  EXPECT_EQ(r.shapeOf("y"), ir::Shape({ir::Dim::symbol("N"), ir::Dim::value(8),
+                                       *ir::sub(ir::Dim::symbol("H"), ir::Dim::value(2)), ir::Dim::value(30)}));
   EXPECT_THAT(r.diagnostics, IsEmpty());
 }
 

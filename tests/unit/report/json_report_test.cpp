@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "shapelint/ir/expr.h"
 #include "shapelint/report/report.h"
 
 namespace shapelint::report {
@@ -150,6 +151,31 @@ TEST(JsonReport, RenamedSymbolsAreUnique) {
   })}))["models"][0];
   EXPECT_EQ(model["values"]["x"], json::parse(R"(["a_b_4", "a_b_3", "a_b", "a_b_2"])"));
   EXPECT_EQ(model["symbols"], json::parse(R"({"a_b_3": "a b", "a_b_4": "a-b"})"));
+}
+
+TEST(JsonReport, ExpressionDimsAreStrings) {
+  // Built with the algebra: floor((floor((H - 1)/2) + 1 - 1)/2) + 1, two
+  // stride-2 convs (k = 3, p = 1), prints as (H + 3) // 4; 64*H*W a product.
+  const Dim h = Dim::symbol("H");
+  const Dim w = Dim::symbol("W");
+  const Dim once = *ir::add(ir::floorDiv(ir::sub(h, Dim::value(1)), 2), Dim::value(1));
+  const Dim twice = *ir::add(ir::floorDiv(ir::sub(once, Dim::value(1)), 2), Dim::value(1));
+  const Dim area = *ir::mul(ir::mul(h, w), 64);
+  const json model =
+      parse(renderJson({modelWithShapes({{"y", shapeOf({Dim::symbol("N"), twice, area, Dim::unknown()})}})}))
+          ["models"][0];
+  EXPECT_EQ(model["values"]["y"], json::parse(R"(["N", "(H + 3) // 4", "64*H*W", null])"));
+  EXPECT_FALSE(model.contains("symbols"));
+}
+
+TEST(JsonReport, ExpressionsUseTheRenamedSymbols) {
+  // A symbol that only occurs inside an expression is renamed like any other,
+  // and the expression is written with the new name.
+  const Dim size = Dim::symbol("image size");
+  const Dim half = *ir::floorDiv(ir::add(size, Dim::value(1)), 2);
+  const json model = parse(renderJson({modelWithShapes({{"y", shapeOf({half})}})}))["models"][0];
+  EXPECT_EQ(model["values"]["y"], json::parse(R"(["(image_size + 1) // 2"])"));
+  EXPECT_EQ(model["symbols"], json::parse(R"({"image_size": "image size"})"));
 }
 
 TEST(JsonReport, SymbolsKeyComesAfterValues) {
