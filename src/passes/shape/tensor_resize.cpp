@@ -53,14 +53,17 @@ bool checkScales(InferContext& ctx, const std::vector<double>& scales, size_t co
   return true;
 }
 
-// Input i is present and not an empty tensor (Resize passes "" or an empty
-// tensor for the one of scales/sizes it does not use).
-bool given(InferContext& ctx, size_t i) {
-  if (!ctx.hasInput(i)) return false;
+// Whether Resize's scales or sizes input i is used: Resize passes "" or an
+// empty tensor for the one it does not use. kMaybe when the input's size is
+// not known yet (e.g. an unresolved Constant).
+enum class Given { kNo, kYes, kMaybe };
+
+Given given(InferContext& ctx, size_t i) {
+  if (!ctx.hasInput(i)) return Given::kNo;
+  if (const ir::ConstData* data = ctx.inputData(i)) return data->size() == 0 ? Given::kNo : Given::kYes;
   const ir::Shape& s = ctx.inputShape(i);
-  if (s.rankKnown() && s.rank() == 1 && s[0].isValue() && s[0].value() == 0) return false;
-  const ir::ConstData* data = ctx.inputData(i);
-  return !(data && data->size() == 0);
+  if (!s.rankKnown() || s.rank() != 1 || !s[0].isValue()) return Given::kMaybe;
+  return s[0].value() == 0 ? Given::kNo : Given::kYes;
 }
 
 bool checkStringAttr(InferContext& ctx, const char* name, std::initializer_list<const char*> allowed) {
@@ -116,18 +119,20 @@ void inferResize(InferContext& ctx) {
       checkStringAttr(ctx, "keep_aspect_ratio_policy", {"stretch", "not_larger", "not_smaller"});
   if (!modesOk) return;
   const size_t scalesIndex = opset < 11 ? 1 : 2;
-  const bool hasScales = given(ctx, scalesIndex);
-  const bool hasSizes = opset >= 11 && given(ctx, 3);
   if (opset < 11 && !requireInput(ctx, 1, "scales")) return;
-  if (opset >= 11 && hasScales == hasSizes) {
+  const Given scalesGiven = given(ctx, scalesIndex);
+  const Given sizesGiven = opset >= 11 ? given(ctx, 3) : Given::kNo;
+  if (opset >= 11 && scalesGiven == sizesGiven && scalesGiven != Given::kMaybe) {
     ctx.report(diag::RuleId::kMalformedNode)
-        .message(hasScales ? "Resize has both scales and sizes, expected exactly one"
-                           : "Resize has neither scales nor sizes, expected exactly one")
-        .help(
-            "give the output size either as scales (input 2) or as sizes "
-            "(input 3)");
+        .message(scalesGiven == Given::kYes ? "Resize has both scales and sizes, expected exactly one"
+                                            : "Resize has neither scales nor sizes, expected exactly one")
+        .help("give the output size either as scales (input 2) or as sizes (input 3)");
     return;
   }
+  // One of them is used; which one, when the other may be empty.
+  const bool hasScales = opset < 11 || scalesGiven == Given::kYes ||
+                         (scalesGiven == Given::kMaybe && sizesGiven == Given::kNo);
+  const bool hasSizes = !hasScales && (sizesGiven == Given::kYes || scalesGiven == Given::kNo);
   std::optional<std::vector<int64_t>> axesAttr = ctx.attrInts("axes");
   if (!axesAttr && ctx.attr("axes")) return;
   const ir::Shape& x = ctx.inputShape(0);
@@ -135,7 +140,7 @@ void inferResize(InferContext& ctx) {
   if (!x.rankKnown()) {
     // Without axes the scales or sizes give the rank.
     const ir::Shape& s = ctx.inputShape(hasScales ? scalesIndex : 3);
-    if (!axesAttr && s.rankKnown() && s.rank() == 1 && s[0].isValue() && s[0].value() > 0 &&
+    if (!axesAttr && (hasScales || hasSizes) && s.rankKnown() && s.rank() == 1 && s[0].isValue() && s[0].value() > 0 &&
         s[0].value() <= ir::kMaxConstElements)
       ctx.setOutput(0, ir::Shape::unknownDims(static_cast<size_t>(s[0].value())), type);
     return;
@@ -151,6 +156,10 @@ void inferResize(InferContext& ctx) {
   ir::Shape unknownOnAxes = x;
   for (size_t a : axes) unknownOnAxes[a] = ir::Dim::unknown();
 
+  if (!hasScales && !hasSizes) {
+    ctx.setOutput(0, unknownOnAxes, type);
+    return;
+  }
   if (hasScales) {
     bool known = true;
     std::optional<std::vector<double>> scales = tensor::constReals(ctx, scalesIndex, known);

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -80,6 +81,9 @@ const ValueCase kCases[] = {
     {"test_resize_upsample_sizes_nearest_floor_align_corners", {{"sizes", {1, 1, 8, 8}}}},
     {"test_resize_upsample_sizes_nearest_round_prefer_ceil_asymmetric", {{"sizes", {1, 1, 8, 8}}}},
 };
+
+// Test names and failure messages show the case name, not its bytes.
+void PrintTo(const ValueCase& c, std::ostream* os) { *os << c.name; }
 
 class TensorValueInputs : public ::testing::TestWithParam<ValueCase> {};
 
