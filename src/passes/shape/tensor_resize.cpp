@@ -105,7 +105,9 @@ void inferResize(InferContext& ctx) {
                                     {"axes", 18},
                                     {"keep_aspect_ratio_policy", 18}}))
     return;
-  if (!requireInput(ctx, 0, "X")) return;
+  if (!requireInput(ctx, 0, "X") ||
+      !tensor::checkInputCount(ctx, opset < 11 ? 2 : 4, "Resize: X and scales at opset 10; roi and sizes from 11"))
+    return;
   const bool modesOk =
       (opset < 11 ? checkStringAttr(ctx, "mode", {"nearest", "linear"})
                   : checkStringAttr(ctx, "mode", {"nearest", "linear", "cubic"})) &&
@@ -130,8 +132,8 @@ void inferResize(InferContext& ctx) {
     return;
   }
   // One of them is used; which one, when the other may be empty.
-  const bool hasScales = opset < 11 || scalesGiven == Given::kYes ||
-                         (scalesGiven == Given::kMaybe && sizesGiven == Given::kNo);
+  const bool hasScales =
+      opset < 11 || scalesGiven == Given::kYes || (scalesGiven == Given::kMaybe && sizesGiven == Given::kNo);
   const bool hasSizes = !hasScales && (sizesGiven == Given::kYes || scalesGiven == Given::kNo);
   std::optional<std::vector<int64_t>> axesAttr = ctx.attrInts("axes");
   if (!axesAttr && ctx.attr("axes")) return;
@@ -260,7 +262,10 @@ void inferUpsample(InferContext& ctx) {
   const bool defined = opset < 7   ? checkAttributesDefined(ctx, {{"height_scale"}, {"width_scale"}, {"mode"}})
                        : opset < 9 ? checkAttributesDefined(ctx, {{"scales"}, {"mode"}})
                                    : checkAttributesDefined(ctx, {{"mode"}});
-  if (!defined || !requireInput(ctx, 0, "X")) return;
+  if (!defined || !requireInput(ctx, 0, "X") ||
+      !tensor::checkInputCount(ctx, opset < 9 ? 1 : 2,
+                               "Upsample: scales is an attribute before opset 9, an input from 9"))
+    return;
   if (!checkStringAttr(ctx, "mode",
                        opset < 7 ? std::initializer_list<const char*>{"nearest", "bilinear"}
                                  : std::initializer_list<const char*>{"nearest", "linear", "bilinear"}))
