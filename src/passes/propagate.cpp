@@ -77,6 +77,10 @@ class NodeContext final : public InferContext {
     return (i < inputs_.size() && inputs_[i]) ? inputs_[i]->elemType : ir::kUndefined;
   }
   const ir::ConstData* inputData(size_t i) const override {
+    const ir::ConstData* data = inputSymbolicData(i);
+    return data && !data->symbolic ? data : nullptr;
+  }
+  const ir::ConstData* inputSymbolicData(size_t i) const override {
     if (i >= inputs_.size() || !inputs_[i] || !inputs_[i]->data) return nullptr;
     return &*inputs_[i]->data;
   }
@@ -93,7 +97,14 @@ class NodeContext final : public InferContext {
     if (elemType != ir::kUndefined) v->elemType = elemType;
   }
   void setOutputData(size_t i, ir::ConstData data) override {
-    if (ir::Value* v = output(i)) v->data = std::move(data);
+    ir::Value* v = output(i);
+    if (!v || data.size() > static_cast<size_t>(ir::kMaxConstElements)) return;
+    if (data.symbolic) {
+      bool anyKnown = false;
+      for (const ir::Dim& d : data.dims) anyKnown = anyKnown || !d.isUnknown();
+      if (!anyKnown) return;
+    }
+    v->data = std::move(data);
   }
 
   diag::DiagBuilder report(diag::RuleId rule) override {

@@ -47,13 +47,65 @@ bool isFloatingType(int32_t type);
 // Tensors of at most this many elements keep their values in the IR.
 inline constexpr int64_t kMaxConstElements = 1024;
 
-// Values of a small constant tensor, row-major. Integer and bool element
-// types fill `ints`; floating types fill `reals`.
+// Values of a small tensor known at check time, row-major. Integer and bool
+// element types fill `ints`; floating types fill `reals` (isReal).
+//
+// Values computed from shapes may be symbolic (`N`, `64*H*W`): such a tensor
+// is `symbolic`, every element is in `dims` (a value, a symbol, an
+// expression or unknown) and `ints` and `reals` are empty. A symbolic tensor
+// with isReal holds floating values that equal their integer dims exactly
+// (Shape -> Cast(float) -> Mul(2.0)). Code that reads only `ints` or `reals`
+// must not be handed symbolic data (InferContext::inputData never is).
 struct ConstData {
   std::vector<int64_t> ints;
   std::vector<double> reals;
   bool isReal = false;
-  size_t size() const { return isReal ? reals.size() : ints.size(); }
+  std::vector<Dim> dims;  // symbolic only
+  bool symbolic = false;
+
+  size_t size() const { return symbolic ? dims.size() : isReal ? reals.size() : ints.size(); }
+  bool isSymbolic() const { return symbolic; }
+
+  // Element i as a Dim: the value of an integer element, the dim of a
+  // symbolic one; unknown for a concrete real that is not an integer.
+  Dim dimAt(size_t i) const {
+    if (symbolic) return dims[i];
+    if (!isReal) return Dim::value(ints[i]);
+    const double r = reals[i];
+    if (r >= -9.0e18 && r <= 9.0e18 && r == static_cast<double>(static_cast<int64_t>(r)))
+      return Dim::value(static_cast<int64_t>(r));
+    return Dim::unknown();
+  }
+
+  static ConstData ofInts(std::vector<int64_t> values) {
+    ConstData d;
+    d.ints = std::move(values);
+    return d;
+  }
+  static ConstData ofReals(std::vector<double> values) {
+    ConstData d;
+    d.isReal = true;
+    d.reals = std::move(values);
+    return d;
+  }
+  // Elements as dims: plain ints (or reals) when every one is a value,
+  // symbolic otherwise.
+  static ConstData ofDims(std::vector<Dim> elements, bool real = false) {
+    ConstData d;
+    d.isReal = real;
+    bool allValues = true;
+    for (const Dim& e : elements) allValues = allValues && e.isValue();
+    if (!allValues) {
+      d.symbolic = true;
+      d.dims = std::move(elements);
+      return d;
+    }
+    for (const Dim& e : elements) {
+      if (real) d.reals.push_back(static_cast<double>(e.value()));
+      else d.ints.push_back(e.value());
+    }
+    return d;
+  }
 };
 
 // A tensor as the IR keeps it: element type, dims and (when small) values.

@@ -39,12 +39,19 @@ class InferContext {
   virtual const ir::Shape& inputShape(size_t i) const = 0;
   // Element type of input i (kUndefined when absent or unknown).
   virtual int32_t inputType(size_t i) const = 0;
-  // Values of input i when known at check time (small constants), else null.
+  // Values of input i when known at check time (small constants and
+  // propagated shape computations), else null. Never symbolic data: an
+  // input some of whose elements are symbolic gives null here.
   virtual const ir::ConstData* inputData(size_t i) const = 0;
+  // The same, but also an integer tensor whose elements are symbolic dims
+  // (ir::ConstData::symbolic), for shape functions that handle them.
+  virtual const ir::ConstData* inputSymbolicData(size_t i) const = 0;
   // Name of the node that produces input i, empty for graph inputs/initializers.
   virtual std::string inputProducer(size_t i) const = 0;
 
   virtual void setOutput(size_t i, ir::Shape shape, int32_t elemType) = 0;
+  // Values of output i, which has the shape set by setOutput. Data of more
+  // than ir::kMaxConstElements elements, or with no known element, is dropped.
   virtual void setOutputData(size_t i, ir::ConstData data) = 0;
 
   // Starts a finding at this node with the rule's default severity.

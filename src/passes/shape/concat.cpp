@@ -2,6 +2,7 @@
 // axis dim is the sum.
 #include <fmt/format.h>
 
+#include "passes/shape/data_values.h"
 #include "passes/shape/merge.h"
 #include "passes/shape/ops.h"
 #include "shapelint/ir/checked.h"
@@ -103,6 +104,17 @@ void inferConcat(InferContext& ctx) {
     out[*axis] = summable ? ir::Dim::value(total) : ir::Dim::unknown();
   }
   ctx.setOutput(0, out, type);
+
+  // Data of 1-D tensors (shape vectors being assembled), concrete or symbolic.
+  if (rank != 1) return;
+  std::vector<Elem> elems;
+  for (size_t i = 0; i < ctx.numInputs(); ++i) {
+    std::optional<std::vector<Elem>> e = inputElems(ctx, i);
+    if (!e) return;
+    elems.insert(elems.end(), e->begin(), e->end());
+  }
+  const std::optional<bool> real = realType(type, ctx.inputSymbolicData(0));
+  if (real) setOutputElems(ctx, 0, out, elems, *real);
 }
 
 }  // namespace shapelint::passes::shape

@@ -2,6 +2,7 @@
 // variadic ops, comparisons (bool outputs) and Where.
 #include <fmt/format.h>
 
+#include "passes/shape/data_values.h"
 #include "passes/shape/merge.h"
 #include "passes/shape/ops.h"
 
@@ -21,11 +22,13 @@ bool requireInputs(InferContext& ctx, size_t count) {
   return ok;
 }
 
-// Multidirectional (numpy) broadcasting of inputs [0, count); the output
-// has element type `outType`.
+// Multidirectional (numpy) broadcasting of the inputs; the output has
+// element type `outType`, and data when every input's is known.
 void broadcastOutput(InferContext& ctx, const std::vector<size_t>& inputs, int32_t outType) {
   std::optional<ir::Shape> out = broadcastInputs(ctx, inputs);
-  if (out) ctx.setOutput(0, *out, outType);
+  if (!out) return;
+  ctx.setOutput(0, *out, outType);
+  propagateElementwiseData(ctx, inputs, *out, outType);
 }
 
 std::vector<size_t> allInputs(const InferContext& ctx) {
@@ -136,6 +139,10 @@ void legacyBroadcastOutput(InferContext& ctx, int32_t outType) {
 void inferUnary(InferContext& ctx) {
   if (!requireInputs(ctx, 1)) return;
   ctx.setOutput(0, ctx.inputShape(0), ctx.inputType(0));
+  // Data through the ops shape computations use (Floor of a scaled size ...).
+  const std::string& op = ctx.node().opType;
+  if (op == "Neg" || op == "Abs" || op == "Floor" || op == "Ceil" || op == "Not")
+    propagateElementwiseData(ctx, {0}, ctx.inputShape(0), ctx.inputType(0));
 }
 
 void inferBroadcast(InferContext& ctx) {

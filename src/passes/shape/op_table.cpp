@@ -55,7 +55,6 @@ const OpEntry kOps[] = {
     {"", "Floor", 1, kAnyOpset, shape::inferUnary},
     {"", "HardSigmoid", 1, kAnyOpset, shape::inferUnary},
     {"", "HardSwish", 14, kAnyOpset, shape::inferUnary},
-    {"", "Identity", 1, kAnyOpset, shape::inferUnary},
     {"", "LeakyRelu", 1, kAnyOpset, shape::inferUnary},
     {"", "Log", 1, kAnyOpset, shape::inferUnary},
     {"", "LogSoftmax", 1, kAnyOpset, shape::inferUnary},

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "passes/shape/data_values.h"
 #include "passes/shape/merge.h"
 #include "passes/shape/ops.h"
 
@@ -60,6 +61,14 @@ std::optional<std::vector<size_t>> normalizeAxes(InferContext& ctx, const std::v
   return out;
 }
 
+// The same elements in another shape (axes of size 1 inserted or removed).
+void passDataThrough(InferContext& ctx, const ir::Shape& out) {
+  std::optional<std::vector<Elem>> elems = inputElems(ctx, 0);
+  if (!elems) return;
+  const std::optional<bool> real = realType(ctx.inputType(0), ctx.inputSymbolicData(0));
+  if (real) setOutputElems(ctx, 0, out, *elems, *real);
+}
+
 }  // namespace
 
 void inferUnsqueeze(InferContext& ctx) {
@@ -94,7 +103,9 @@ void inferUnsqueeze(InferContext& ctx) {
     if (std::find(inserted->begin(), inserted->end(), a) != inserted->end()) dims.push_back(ir::Dim::value(1));
     else dims.push_back(x[next++]);
   }
-  ctx.setOutput(0, ir::Shape(std::move(dims)), ctx.inputType(0));
+  ir::Shape out(std::move(dims));
+  ctx.setOutput(0, out, ctx.inputType(0));
+  passDataThrough(ctx, out);
 }
 
 void inferSqueeze(InferContext& ctx) {
@@ -128,7 +139,9 @@ void inferSqueeze(InferContext& ctx) {
   std::vector<ir::Dim> dims;
   for (size_t a = 0; a < x.rank(); ++a)
     if (!removed[a]) dims.push_back(x[a]);
-  ctx.setOutput(0, ir::Shape(std::move(dims)), ctx.inputType(0));
+  ir::Shape out(std::move(dims));
+  ctx.setOutput(0, out, ctx.inputType(0));
+  passDataThrough(ctx, out);
 }
 
 }  // namespace shapelint::passes::shape
