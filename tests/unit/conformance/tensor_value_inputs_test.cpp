@@ -65,6 +65,8 @@ const ValueCase kCases[] = {
     {"test_resize_downsample_sizes_cubic", {{"sizes", {1, 1, 3, 3}}}},
     {"test_resize_downsample_sizes_linear_pytorch_half_pixel", {{"sizes", {1, 1, 3, 1}}}},
     {"test_resize_downsample_sizes_nearest", {{"sizes", {1, 1, 1, 3}}}},
+    // roi and scales are empty tensors made by Constant nodes.
+    {"test_resize_downsample_sizes_nearest_tf_half_pixel_for_nn", {{"sizes", {1, 1, 3, 2}}}},
     {"test_resize_tf_crop_and_resize",
      {{"roi", {0.0, 0.0, 0.4000000059604645, 0.6000000238418579, 1.0, 1.0, 1.2000000476837158, 1.7000000476837158}},
       {"sizes", {1, 1, 3, 3}}}},
