@@ -46,6 +46,7 @@ const ValueCase kCases[] = {
     {"test_split_variable_parts_1d", {{"split", {2, 4}}}},
     {"test_split_variable_parts_2d", {{"split", {2, 4}}}},
     {"test_split_variable_parts_default_axis", {{"split", {2, 4}}}},
+    {"test_split_zero_size_splits", {{"split", {0, 0, 0}}}},
     {"test_top_k", {{"k", {3}}}},
     {"test_top_k_negative_axis", {{"k", {3}}}},
     {"test_top_k_smallest", {{"k", {3}}}},
