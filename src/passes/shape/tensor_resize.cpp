@@ -13,15 +13,20 @@ namespace {
 
 using tensor::requireInput;
 
+// floor(v) as a dim; unknown when negative, not a number or past int64.
+ir::Dim fromFloor(double v) {
+  const double floored = std::floor(v);
+  if (!(floored >= 0.0) || floored > 9.0e18) return ir::Dim::unknown();
+  return ir::Dim::value(static_cast<int64_t>(floored));
+}
+
 // floor(d * scale) as ONNX computes it (float arithmetic). For a symbolic
 // d: d * k for an integer scale k, floor(d * num / 2^p) for a scale that is
 // exactly such a fraction (0.5, 0.75, 1.5 ...); else unknown.
 ir::Dim scaledDim(const ir::Dim& d, double scale) {
   if (d.isValue()) {
     const float product = static_cast<float>(d.value()) * static_cast<float>(scale);
-    const double floored = std::floor(static_cast<double>(product));
-    if (!(floored >= 0.0) || floored > 9.0e18) return ir::Dim::unknown();
-    return ir::Dim::value(static_cast<int64_t>(floored));
+    return fromFloor(static_cast<double>(product));
   }
   if (d.isUnknown() || !(scale > 0.0)) return ir::Dim::unknown();
   for (int64_t den = 1; den <= (int64_t{1} << 16); den *= 2) {
@@ -192,8 +197,7 @@ void inferResize(InferContext& ctx) {
         if (d.isValue()) {
           const float product =
               static_cast<float>(d.value()) * static_cast<float>(extent) * static_cast<float>((*scales)[j]);
-          out[axes[j]] =
-              product >= 0.0f ? ir::Dim::value(static_cast<int64_t>(std::floor(product))) : ir::Dim::unknown();
+          out[axes[j]] = fromFloor(static_cast<double>(product));
         } else {
           out[axes[j]] = extent == 1.0 ? scaledDim(d, (*scales)[j]) : ir::Dim::unknown();
         }
@@ -248,8 +252,7 @@ void inferResize(InferContext& ctx) {
       scale = policy == "not_larger" ? std::min(*scale, r) : std::max(*scale, r);
   }
   for (size_t a : axes) {
-    const double v = std::floor(*scale * static_cast<double>(x[a].value()) + 0.5);
-    out[a] = ir::Dim::value(static_cast<int64_t>(v));
+    out[a] = fromFloor(*scale * static_cast<double>(x[a].value()) + 0.5);
   }
   ctx.setOutput(0, std::move(out), type);
 }
