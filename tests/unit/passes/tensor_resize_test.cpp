@@ -93,6 +93,25 @@ TEST(Resize, scales_and_sizes_both_given) {
   EXPECT_EQ(codes(r), "SL003 ");
 }
 
+TEST(Resize, scales_of_unknown_size_may_be_the_empty_one) {
+  // libonnx-testdata test_resize_downsample_sizes_nearest_tf_half_pixel_for_nn: scales is an empty
+  // tensor made by a Constant; while its size is unknown it is not "both scales and sizes".
+  ModelBuilder b(13);
+  b.input("x", {1, 1, 4, 4}).constant("sizes", {1, 1, 3, 2});
+  b.node("Unknown", {}, {"scales"});
+  b.node("Resize", {"x", "", "scales", "sizes"}, {"y"});
+  Inferred r = infer(b);
+  EXPECT_EQ(r.shapeOf("y"), shape({1, 1, 3, 2}));
+  EXPECT_EQ(codes(r).find("SL003"), std::string::npos);
+}
+
+TEST(Resize, neither_scales_nor_sizes) {
+  ModelBuilder b(13);
+  b.input("x", {1, 1, 4, 4});
+  b.node("Resize", {"x", "", "", ""}, {"y"});
+  EXPECT_EQ(codes(infer(b)), "SL003 ");
+}
+
 TEST(Resize, wrong_number_of_scales) {
   Inferred r = resizeScales(shape({1, 1, 2, 2}), {2.0, 2.0});
   ASSERT_EQ(codes(r), "SL003 ");
