@@ -8,6 +8,7 @@
 #include "shapelint/diag/diagnostic.h"
 #include "shapelint/driver.h"
 #include "shapelint/onnx/loader.h"
+#include "check_model.h"
 
 namespace shapelint {
 namespace {
@@ -60,17 +61,7 @@ std::vector<std::pair<std::string, ir::Shape>> inferredValueShapes(const ir::Gra
 
 }  // namespace
 
-report::ModelReport checkModelFile(const std::string& path, const passes::PassOptions& options) {
-  report::ModelReport result;
-  result.path = path;
-
-  onnx::LoadResult loaded = onnx::loadModel(path);
-  if (const auto* error = std::get_if<onnx::LoadError>(&loaded)) {
-    result.loadError = error->message;
-    return result;
-  }
-  ir::Model& model = std::get<ir::Model>(loaded);
-
+void checkLoadedModel(ir::Model& model, const passes::PassOptions& options, report::ModelReport& result) {
   // Only shapes for inputs this model has reach the pass; the others are
   // reported, so a typo in --input-shape does not go unnoticed.
   std::vector<diag::Diagnostic> diagnostics;
@@ -92,6 +83,18 @@ report::ModelReport checkModelFile(const std::string& path, const passes::PassOp
   result.graphOutputs = graphOutputShapes(model.graph);
   result.values = inferredValueShapes(model.graph);
   result.diagnostics = std::move(diagnostics);
+}
+
+report::ModelReport checkModelFile(const std::string& path, const passes::PassOptions& options) {
+  report::ModelReport result;
+  result.path = path;
+
+  onnx::LoadResult loaded = onnx::loadModel(path);
+  if (const auto* error = std::get_if<onnx::LoadError>(&loaded)) {
+    result.loadError = error->message;
+    return result;
+  }
+  checkLoadedModel(std::get<ir::Model>(loaded), options, result);
   return result;
 }
 

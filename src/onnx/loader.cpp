@@ -1,6 +1,7 @@
 #include "shapelint/onnx/loader.h"
 
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -8,6 +9,7 @@
 #include <onnx/onnx_pb.h>
 
 #include "graph_builder.h"
+#include "model_proto.h"
 #include "proto_io.h"
 
 namespace shapelint::onnx {
@@ -39,20 +41,7 @@ ir::Model buildModel(const ::onnx::ModelProto& proto, const std::string& path) {
 
 // Checks a parse outcome and turns the parsed ModelProto into the IR.
 LoadResult toModel(const ParseOutcome& outcome, const ::onnx::ModelProto& proto, const std::string& path) {
-  if (!outcome.failure.empty()) return errorAt(path, outcome.failure);
-  if (outcome.head.empty()) return errorAt(path, "empty file");
-  if (isGitLfsPointer(outcome.head))
-    return errorAt(path, "a Git LFS pointer, not the model; run `git lfs pull`");
-  if (!outcome.parsed) return errorAt(path, describeUnparsable(outcome.head));
-  // Protobuf skips unknown fields, so many non-models parse; an ONNX model
-  // has at least one of these.
-  if (!proto.has_graph() && proto.opset_import_size() == 0 && proto.ir_version() == 0) {
-    if (looksLikeText(outcome.head))
-      return errorAt(path, "not an ONNX protobuf (it looks like a text file)");
-    return errorAt(path, "not an ONNX protobuf (it has no graph, no opset import and no IR version)");
-  }
-  if (!proto.has_graph()) return errorAt(path, "no graph in the model");
-  if (proto.opset_import_size() == 0) return errorAt(path, "no opset import in the model");
+  if (std::optional<std::string> problem = whyNotAModel(outcome, proto)) return errorAt(path, *problem);
 
   ir::Model model = buildModel(proto, path);
   if (std::optional<std::string> problem = buildGraph(proto.graph(), model.graph))
@@ -73,6 +62,22 @@ LoadResult guarded(const std::string& path, Load load) {
 }
 
 }  // namespace
+
+std::optional<std::string> whyNotAModel(const ParseOutcome& outcome, const ::onnx::ModelProto& proto) {
+  if (!outcome.failure.empty()) return outcome.failure;
+  if (outcome.head.empty()) return "empty file";
+  if (isGitLfsPointer(outcome.head)) return "a Git LFS pointer, not the model; run `git lfs pull`";
+  if (!outcome.parsed) return describeUnparsable(outcome.head);
+  // Protobuf skips unknown fields, so many non-models parse; an ONNX model
+  // has at least one of these.
+  if (!proto.has_graph() && proto.opset_import_size() == 0 && proto.ir_version() == 0) {
+    if (looksLikeText(outcome.head)) return "not an ONNX protobuf (it looks like a text file)";
+    return "not an ONNX protobuf (it has no graph, no opset import and no IR version)";
+  }
+  if (!proto.has_graph()) return "no graph in the model";
+  if (proto.opset_import_size() == 0) return "no opset import in the model";
+  return std::nullopt;
+}
 
 LoadResult loadModel(const std::string& path) {
   return guarded(path, [&] {

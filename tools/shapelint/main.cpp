@@ -7,10 +7,14 @@
 //   shapelint explain conv|convtranspose|maxpool|avgpool --input I --kernel K [--stride S]
 //                   [--dilation D] [--pad P | --pads B,E] [--auto-pad notset|valid|same_upper|same_lower]
 //                   [--output-padding A] [--output-shape O] [--ceil-mode] [--format text|json]
+//   shapelint infer MODEL -o OUT.onnx [--input-shape NAME:DIMS]... [-q|--quiet]
 //   shapelint --version
 //
 // Exit codes: 0 no finding at or above --fail-on, 1 some finding is, 2 usage
 // error or a model could not be loaded. explain: 0, or 2 for a usage error.
+// infer: 0 written without error findings, 1 written with error findings
+// (printed on stderr), 2 usage error, or the model could not be loaded or
+// written (nothing is written then).
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,10 +39,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "shapelint/diag/rules.h"
-#include "shapelint/driver.h"
 #include "shapelint/diag/rule_docs.h"
 #include "shapelint/diag/rules.h"
+#include "shapelint/driver.h"
 #include "shapelint/explain.h"
 #include "shapelint/ir/dim.h"
 #include "shapelint/passes/target.h"
@@ -71,6 +74,13 @@ struct CheckOptions {
   bool quiet = false;
   std::string color = "auto";
   std::string target = "all";
+};
+
+struct InferOptions {
+  std::string model;
+  std::string output;
+  std::vector<std::string> inputShapes;
+  bool quiet = false;
 };
 
 // --target: one name, or several separated by commas.
@@ -298,6 +308,35 @@ int runCheck(const CheckOptions& options) {
   return anyFailing ? kExitFindings : kExitClean;
 }
 
+// Findings go to stderr (stdout is kept for the one-line summary), as
+// `check --quiet` prints them.
+int runInfer(const InferOptions& options) {
+  passes::PassOptions passOptions;
+  passOptions.inputShapes = parseInputShapes(options.inputShapes);
+  const InferOutcome outcome = inferModelFile(options.model, options.output, passOptions);
+  if (outcome.report.loadError) {
+    printError(*outcome.report.loadError);
+    return kExitError;
+  }
+  report::TextOptions textOptions;
+  textOptions.quiet = true;
+  const std::string findings = report::renderText({outcome.report}, textOptions);
+  std::fputs(findings.c_str(), stderr);
+  if (outcome.writeError) {
+    printError(*outcome.writeError);
+    return kExitError;
+  }
+  if (!options.quiet) {
+    writeStdout(report::escapeForTerminal(options.output) +
+                fmt::format(": written with {} new value_info, {} declared type{} completed, {} kept as declared\n",
+                            outcome.valueInfosAdded, outcome.typesFilled, outcome.typesFilled == 1 ? "" : "s",
+                            outcome.declarationsKept));
+  }
+  for (const diag::Diagnostic& d : outcome.report.diagnostics)
+    if (d.severity >= diag::Severity::kError) return kExitFindings;
+  return kExitClean;
+}
+
 // --pads B,E: two integers (each may be negative, which explain rejects with its reason).
 std::pair<int64_t, int64_t> parsePads(const std::string& text) {
   const std::vector<std::string_view> parts = split(text, ',');
@@ -405,6 +444,19 @@ int run(int argc, char** argv) {
                     "Whose portability findings to report: onnx, onnxruntime, pytorch or all (default: all); "
                     "several separated by commas");
 
+  InferOptions inferOptions;
+  CLI::App* infer = app.add_subcommand(
+      "infer", "Write a copy of a model with the inferred shapes as value_info (exit 1: written, with error findings)");
+  infer->add_option("model", inferOptions.model, "The model file")->required();
+  infer->add_option("-o,--output", inferOptions.output, "The model to write (not the input; replaced atomically)")
+      ->required();
+  infer
+      ->add_option("--input-shape", inferOptions.inputShapes,
+                   "Infer for this graph-input shape, written into the model: NAME:1x3x224x224 or "
+                   "NAME:[1,3,224,224]; dims are integers, symbol names or ?; repeatable")
+      ->allow_extra_args(false);
+  infer->add_flag("-q,--quiet", inferOptions.quiet, "No summary line on stdout (findings still go to stderr)");
+
   ExplainOptions explainOptions;
   CLI::App* explain = app.add_subcommand(
       "explain", "Explain the window arithmetic of Conv, ConvTranspose, MaxPool or AveragePool on one spatial axis");
@@ -442,6 +494,7 @@ int run(int argc, char** argv) {
   try {
     if (explainOp) return runExplain(*explainOp, explainOptions);
     if (rules->parsed()) return runRules(ruleName);
+    if (infer->parsed()) return runInfer(inferOptions);
     return runCheck(options);
   } catch (const UsageError& e) {
     printError(e.what());

@@ -108,6 +108,25 @@ void inferBatchNormalization(InferContext& ctx) {
   }
   // spatial = 0 (before opset 9) gives per-element statistics of shape C x D1 x ...
   const bool spatial = ctx.opset() >= 9 || ctx.attrInt("spatial", 1) == 1;
+  // Opset 14+: Y alone, or with training_mode = 1 at most Y, running_mean
+  // and running_var (ONNX's checker rejects other counts).
+  if (ctx.opset() >= 14) {
+    std::optional<int64_t> training = ctx.attrInt("training_mode");
+    if (!training && ctx.attr("training_mode")) return;
+    size_t outputs = 0;
+    for (size_t out = 0; out < ctx.numOutputs(); ++out) outputs += ctx.hasOutput(out) ? 1 : 0;
+    const bool train = training.value_or(0) != 0;
+    if (train ? ctx.numOutputs() > 3 : outputs > 1) {
+      ctx.report(diag::RuleId::kMalformedNode)
+          .message(fmt::format("BatchNormalization has {} outputs with training_mode = {}, expected {} at opset {}",
+                               train ? ctx.numOutputs() : outputs, train ? 1 : 0, train ? "at most 3" : "1 (Y)",
+                               ctx.opset()))
+          .detail("BatchNormalization-14: running_mean and running_var are outputs only when training_mode = 1; "
+                  "saved_mean and saved_var were removed")
+          .help(train ? "drop the outputs after running_var" : "drop the statistics outputs, or set training_mode = 1");
+      return;
+    }
+  }
   const ir::Dim channels = x.rankKnown() ? x[1] : ir::Dim::unknown();
   if (spatial && x.rankKnown()) {
     checkPerChannel(ctx, 1, "scale", channels);
