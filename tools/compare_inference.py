@@ -209,8 +209,9 @@ def run_shapelint(binary, src, dst, timeout):
         return None, f"exit {r.returncode}: {lines[0] if lines else ''}"
     note = ""
     if r.returncode == 1:
-        first = r.stderr.strip().splitlines()
-        note = "error findings: " + (first[0] if first else "")
+        lines = r.stderr.strip().splitlines()
+        errors = [line for line in lines if "error[" in line] or lines
+        note = "error findings: " + (errors[0].replace(src + ": ", "") if errors else "")
     return onnx.load(dst), note
 
 
