@@ -14,20 +14,20 @@
 // unknown value (in topological order) and the ops that turned known inputs
 // into an unknown output -- where a shape function or data propagation is
 // missing.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "shapelint/ir/expr.h"
 #include "shapelint/onnx/loader.h"
