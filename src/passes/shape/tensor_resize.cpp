@@ -212,7 +212,14 @@ void inferResize(InferContext& ctx) {
   bool known = true;
   std::optional<std::vector<int64_t>> sizes = tensor::constInts(ctx, 3, known);
   if (!known || !sizes) {
-    ctx.setOutput(0, unknownOnAxes, type);
+    // Sizes from a shape computation (Shape -> Mul -> Concat ...) may be
+    // symbolic dims: taken as they are with the stretch policy.
+    const ir::ConstData* symbolic = ctx.inputSymbolicData(3);
+    const bool stretch = ctx.attrString("keep_aspect_ratio_policy").value_or("stretch") == "stretch";
+    ir::Shape out = unknownOnAxes;
+    if (symbolic && stretch && symbolic->size() == axes.size())
+      for (size_t j = 0; j < axes.size(); ++j) out[axes[j]] = symbolic->dimAt(j);
+    ctx.setOutput(0, std::move(out), type);
     return;
   }
   if (sizes->size() != axes.size()) {

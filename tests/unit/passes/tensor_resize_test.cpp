@@ -135,6 +135,20 @@ TEST(Resize, tf_crop_and_resize_uses_roi) {
   EXPECT_EQ(r.shapeOf("y"), shape({1, 1, 10, 16}));
 }
 
+TEST(Resize, symbolic_sizes_from_a_shape_computation) {
+  // F.interpolate(scale_factor=2) as torch exports it: sizes = Shape(x) * [1, 1, 2, 2].
+  ModelBuilder b(13);
+  b.input("x", {"N", 64, "H", "W"}).constant("k", {1, 1, 2, 2});
+  b.node("Shape", {"x"}, {"s"});
+  b.node("Mul", {"s", "k"}, {"sizes"});
+  b.node("Resize", {"x", "", "", "sizes"}, {"y"});
+  Inferred r = infer(b);
+  EXPECT_EQ(r.shapeOf("y")[0], ir::Dim::symbol("N"));
+  EXPECT_EQ(r.shapeOf("y")[1], ir::Dim::value(64));
+  EXPECT_EQ(r.shapeOf("y")[2].str(), "2*H");
+  EXPECT_EQ(r.shapeOf("y")[3].str(), "2*W");
+}
+
 TEST(Resize, runtime_scales_keep_rank) {
   ModelBuilder b(13);
   b.input("x", {"N", 3, 8, 8}).input("scales", {4});
