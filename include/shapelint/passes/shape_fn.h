@@ -45,7 +45,8 @@ class InferContext {
   virtual const ir::ConstData* inputData(size_t i) const = 0;
   // The same, but also an integer tensor whose elements are symbolic dims
   // (ir::ConstData::symbolic), for shape functions that handle them.
-  virtual const ir::ConstData* inputSymbolicData(size_t i) const = 0;
+  // Contexts that never hold symbolic data need not override it.
+  virtual const ir::ConstData* inputSymbolicData(size_t i) const { return inputData(i); }
   // Name of the node that produces input i, empty for graph inputs/initializers.
   virtual std::string inputProducer(size_t i) const = 0;
 

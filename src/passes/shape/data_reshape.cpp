@@ -134,7 +134,9 @@ void inferReshape(InferContext& ctx) {
   const bool allowZero = ctx.opset() >= 14 && ctx.attrInt("allowzero", 0) != 0;
   const std::string targetText = dimList(target);
 
-  // 0 copies the input's dim (unless allowzero); one -1 is inferred.
+  // 0 copies the input's dim (unless allowzero); one -1 is inferred. A
+  // symbolic element (N, 64*H*W) is taken as the size it names: sizes
+  // computed from shapes are 0 only for empty tensors.
   std::optional<size_t> inferred;
   bool hasZero = false;
   std::vector<ir::Dim> out;

@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <variant>
@@ -17,7 +18,6 @@
 #include "shapelint/ir/expr.h"
 #include "shapelint/onnx/loader.h"
 #include "shapelint/passes/pass.h"
-#include "shapelint/passes/shape_fn.h"
 
 namespace shapelint {
 namespace {
@@ -70,13 +70,11 @@ std::string joined(const std::vector<int64_t>& v) {
   return out;
 }
 
-// What the model's output y has: its shape when known, else (Resize without
-// a shape function yet) the values of the sizes input of the Resize making
-// y, which is the shape Resize gives.
+// What the pass infers for output y, and, when a Resize makes y from a
+// sizes input, the values of that input (the shape Resize gives).
 struct Inferred {
-  std::vector<ir::Dim> dims;
-  bool fromSizes = false;
-  bool known = false;
+  std::optional<std::vector<ir::Dim>> y;
+  std::optional<std::vector<ir::Dim>> sizes;
 };
 
 Inferred inferredY(ir::Model& model, const passes::PassOptions& options, std::string& errors) {
@@ -85,43 +83,47 @@ Inferred inferredY(ir::Model& model, const passes::PassOptions& options, std::st
     if (d.severity == diag::Severity::kError) errors += std::string(d.ruleInfo().code) + " " + d.message + "\n";
   Inferred out;
   const ir::Value* y = model.graph.find("y");
-  if (y && y->inferred.rankKnown()) {
-    out.dims = y->inferred.dims();
-    out.known = true;
-    return out;
-  }
+  if (y && y->inferred.rankKnown()) out.y = y->inferred.dims();
   for (const ir::Node& n : model.graph.nodes) {
     if (n.opType != "Resize" || n.outputs.empty() || n.outputs[0] != "y" || n.inputs.size() < 4) continue;
     const ir::Value* sizes = model.graph.find(n.inputs[3]);
     if (!sizes || !sizes->data || sizes->data->isReal) continue;
-    for (size_t i = 0; i < sizes->data->size(); ++i) out.dims.push_back(sizes->data->dimAt(i));
-    out.fromSizes = out.known = true;
+    out.sizes.emplace();
+    for (size_t i = 0; i < sizes->data->size(); ++i) out.sizes->push_back(sizes->data->dimAt(i));
   }
   return out;
+}
+
+bool allEvaluate(const std::vector<ir::Dim>& dims, const ir::Bindings& bindings) {
+  for (const ir::Dim& d : dims)
+    if (!ir::evaluate(d, bindings)) return false;
+  return true;
 }
 
 TEST(TorchDataModels, inferred_output_shape_equals_torchs) {
   const auto expected = readExpected();
   ASSERT_GE(expected.size(), 10u) << "tests/models/data/expected.txt: rerun tools/gen_models_data.py";
-  const bool resizeKnown = passes::findShapeFn("", "Resize", 13) != nullptr;
   size_t checked = 0;
   for (const auto& [file, cases] : expected) {
     SCOPED_TRACE(file);
     onnx::LoadResult loaded = onnx::loadModel(kDir + file);
     ASSERT_TRUE(std::holds_alternative<ir::Model>(loaded)) << file;
     ir::Model model = std::get<ir::Model>(std::move(loaded));
+    // F.interpolate with sizes computed from the shape: the sizes input must be known.
+    const bool computesSizes = file.rfind("interpolate_", 0) == 0 && file.rfind("interpolate_opset", 0) != 0;
 
     // Symbolic: x is [N, 64, H, W].
     std::string errors;
     Inferred symbolic = inferredY(model, {}, errors);
     EXPECT_EQ(errors, "");
-    // F.interpolate(scale_factor) has no shape computation: only Resize's function knows y.
-    const bool needsResize = file.rfind("interpolate_opset", 0) == 0;
-    if (needsResize && !resizeKnown) continue;
-    ASSERT_TRUE(symbolic.known) << "output y unknown";
+    ASSERT_TRUE(symbolic.y) << "output y has unknown rank";
+    if (computesSizes) ASSERT_TRUE(symbolic.sizes) << "Resize's sizes input is unknown";
     for (const TorchCase& c : cases) {
       const ir::Bindings at{{"N", c.input[0]}, {"H", c.input[2]}, {"W", c.input[3]}};
-      EXPECT_EQ(evaluated(symbolic.dims, at), joined(c.y)) << "input " << joined(c.input);
+      if (symbolic.sizes) EXPECT_EQ(evaluated(*symbolic.sizes, at), joined(c.y)) << "sizes at " << joined(c.input);
+      // y itself: symbolic unless Resize leaves symbolic sizes' dims unknown.
+      if (!symbolic.sizes || allEvaluate(*symbolic.y, at))
+        EXPECT_EQ(evaluated(*symbolic.y, at), joined(c.y)) << "input " << joined(c.input);
 
       // Concrete: the user's input shape overrides the declared one.
       passes::PassOptions options;
@@ -129,12 +131,13 @@ TEST(TorchDataModels, inferred_output_shape_equals_torchs) {
       std::string concreteErrors;
       Inferred concrete = inferredY(model, options, concreteErrors);
       EXPECT_EQ(concreteErrors, "");
-      EXPECT_EQ(evaluated(concrete.dims, {}), joined(c.y)) << "input " << joined(c.input);
+      ASSERT_TRUE(concrete.y) << "input " << joined(c.input);
+      EXPECT_EQ(evaluated(*concrete.y, {}), joined(c.y)) << "input " << joined(c.input);
       ++checked;
     }
   }
-  // flatten (3 opsets) and the two size-computing interpolates (5 models), 3 sizes each.
-  EXPECT_GE(checked, 24u);
+  // 10 models, 3 sizes each.
+  EXPECT_EQ(checked, 30u);
 }
 
 TEST(TorchDataModels, flatten_is_n_by_64hw) {
