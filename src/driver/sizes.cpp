@@ -2,11 +2,11 @@
 // collecting size constraints -> solve them per symbol.
 #include "shapelint/sizes.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
 #include <variant>
-
-#include <fmt/format.h>
 
 #include "shapelint/onnx/loader.h"
 #include "shapelint/passes/pass.h"
@@ -14,45 +14,36 @@
 namespace shapelint {
 namespace {
 
-constexpr int64_t kMaxScan = int64_t{1} << 20; // nearest-size search bound
+constexpr int64_t kMaxScan = int64_t{1} << 20;  // nearest-size search bound
 
-std::optional<ir::ResidueSet> unite(const ir::ResidueSet &a,
-                                    const ir::ResidueSet &b) {
-  std::optional<ir::ResidueSet> neither =
-      ir::intersect(ir::complement(a), ir::complement(b));
-  if (!neither)
-    return std::nullopt;
+std::optional<ir::ResidueSet> unite(const ir::ResidueSet &a, const ir::ResidueSet &b) {
+  std::optional<ir::ResidueSet> neither = ir::intersect(ir::complement(a), ir::complement(b));
+  if (!neither) return std::nullopt;
   return ir::complement(*neither);
 }
 
 std::set<std::string> symbolsOf(const passes::Constraint &c) {
   std::set<std::string> s = ir::symbols(c.a);
-  for (const std::string &n : ir::symbols(c.b))
-    s.insert(n);
+  for (const std::string &n : ir::symbols(c.b)) s.insert(n);
   return s;
 }
 
 // The sizes of `symbol` in [lo, hi] at which the constraint holds.
-std::optional<ir::ResidueSet> solve(const passes::Constraint &c,
-                                    const std::string &symbol, int64_t lo,
-                                    int64_t hi) {
+std::optional<ir::ResidueSet> solve(const passes::Constraint &c, const std::string &symbol, int64_t lo, int64_t hi) {
   using Kind = passes::Constraint::Kind;
   switch (c.kind) {
-  case Kind::kEqual:
-    return ir::solveEqual(c.a, c.b, symbol, lo, hi);
-  case Kind::kAtLeast:
-    return ir::solveAtLeast(c.a, c.b, symbol, lo, hi);
-  case Kind::kBroadcast: {
-    std::optional<ir::ResidueSet> eq = ir::solveEqual(c.a, c.b, symbol, lo, hi);
-    std::optional<ir::ResidueSet> aOne =
-        ir::solveEqual(c.a, ir::Dim::value(1), symbol, lo, hi);
-    std::optional<ir::ResidueSet> bOne =
-        ir::solveEqual(c.b, ir::Dim::value(1), symbol, lo, hi);
-    if (!eq || !aOne || !bOne)
-      return std::nullopt;
-    std::optional<ir::ResidueSet> u = unite(*eq, *aOne);
-    return u ? unite(*u, *bOne) : std::nullopt;
-  }
+    case Kind::kEqual:
+      return ir::solveEqual(c.a, c.b, symbol, lo, hi);
+    case Kind::kAtLeast:
+      return ir::solveAtLeast(c.a, c.b, symbol, lo, hi);
+    case Kind::kBroadcast: {
+      std::optional<ir::ResidueSet> eq = ir::solveEqual(c.a, c.b, symbol, lo, hi);
+      std::optional<ir::ResidueSet> aOne = ir::solveEqual(c.a, ir::Dim::value(1), symbol, lo, hi);
+      std::optional<ir::ResidueSet> bOne = ir::solveEqual(c.b, ir::Dim::value(1), symbol, lo, hi);
+      if (!eq || !aOne || !bOne) return std::nullopt;
+      std::optional<ir::ResidueSet> u = unite(*eq, *aOne);
+      return u ? unite(*u, *bOne) : std::nullopt;
+    }
   }
   return std::nullopt;
 }
@@ -85,13 +76,11 @@ std::string spatialName(size_t rank, size_t axis, size_t inputPos) {
   return inputPos == 0 ? base : fmt::format("{}_{}", base, inputPos);
 }
 
-void solveSymbol(SymbolSizes &sym,
-                 const std::vector<passes::Constraint> &constraints) {
+void solveSymbol(SymbolSizes &sym, const std::vector<passes::Constraint> &constraints) {
   std::vector<ir::ResidueSet> sets;
   std::vector<size_t> solvedIdx;
   for (size_t i : sym.constraints) {
-    std::optional<ir::ResidueSet> s =
-        solve(constraints[i], sym.symbol, sym.lo, sym.hi);
+    std::optional<ir::ResidueSet> s = solve(constraints[i], sym.symbol, sym.lo, sym.hi);
     if (!s) {
       sym.unsolved.push_back(i);
       continue;
@@ -103,40 +92,27 @@ void solveSymbol(SymbolSizes &sym,
   const size_t n = sets.size();
   std::vector<std::optional<ir::ResidueSet>> prefix(n + 1), suffix(n + 1);
   prefix[0] = everything(sym.lo, sym.hi);
-  for (size_t i = 0; i < n; ++i)
-    prefix[i + 1] =
-        prefix[i] ? ir::intersect(*prefix[i], sets[i]) : std::nullopt;
+  for (size_t i = 0; i < n; ++i) prefix[i + 1] = prefix[i] ? ir::intersect(*prefix[i], sets[i]) : std::nullopt;
   suffix[n] = everything(sym.lo, sym.hi);
-  for (size_t i = n; i-- > 0;)
-    suffix[i] =
-        suffix[i + 1] ? ir::intersect(*suffix[i + 1], sets[i]) : std::nullopt;
-  if (!prefix[n] || !sym.unsolved.empty())
-    return; // not exact: no valid set
+  for (size_t i = n; i-- > 0;) suffix[i] = suffix[i + 1] ? ir::intersect(*suffix[i + 1], sets[i]) : std::nullopt;
+  if (!prefix[n] || !sym.unsolved.empty()) return;  // not exact: no valid set
   sym.valid = prefix[n];
   for (size_t i = 0; i < n; ++i) {
-    if (!prefix[i] || !suffix[i + 1])
-      continue;
-    std::optional<ir::ResidueSet> others =
-        ir::intersect(*prefix[i], *suffix[i + 1]);
-    if (!others)
-      continue;
-    std::optional<ir::ResidueSet> onlyThis =
-        ir::intersect(*others, ir::complement(sets[i]));
-    if (onlyThis && !onlyThis->empty())
-      sym.binding.push_back({solvedIdx[i], onlyThis->members(3)});
+    if (!prefix[i] || !suffix[i + 1]) continue;
+    std::optional<ir::ResidueSet> others = ir::intersect(*prefix[i], *suffix[i + 1]);
+    if (!others) continue;
+    std::optional<ir::ResidueSet> onlyThis = ir::intersect(*others, ir::complement(sets[i]));
+    if (onlyThis && !onlyThis->empty()) sym.binding.push_back({solvedIdx[i], onlyThis->members(3)});
   }
   if (sym.given) {
     for (size_t i = 0; i < n; ++i)
-      if (!sets[i].contains(*sym.given))
-        sym.excludingGiven.push_back(solvedIdx[i]);
-    for (int64_t v = *sym.given - 1, steps = 0; v >= sym.lo && steps < kMaxScan;
-         --v, ++steps)
+      if (!sets[i].contains(*sym.given)) sym.excludingGiven.push_back(solvedIdx[i]);
+    for (int64_t v = *sym.given - 1, steps = 0; v >= sym.lo && steps < kMaxScan; --v, ++steps)
       if (sym.valid->contains(v)) {
         sym.validBelow = v;
         break;
       }
-    for (int64_t v = *sym.given + 1, steps = 0; v <= sym.hi && steps < kMaxScan;
-         ++v, ++steps)
+    for (int64_t v = *sym.given + 1, steps = 0; v <= sym.hi && steps < kMaxScan; ++v, ++steps)
       if (sym.valid->contains(v)) {
         sym.validAbove = v;
         break;
@@ -144,22 +120,18 @@ void solveSymbol(SymbolSizes &sym,
   }
 }
 
-} // namespace
+}  // namespace
 
 int SizesReport::exitCode() const {
-  if (loadError)
-    return 2;
+  if (loadError) return 2;
   for (const SymbolSizes &s : symbols) {
-    if (s.valid && s.valid->empty())
-      return 1;
-    if (s.given && s.valid && !s.valid->contains(*s.given))
-      return 1;
+    if (s.valid && s.valid->empty()) return 1;
+    if (s.given && s.valid && !s.valid->contains(*s.given)) return 1;
   }
   return 0;
 }
 
-SizesReport sizesOfModelFile(const std::string &path,
-                             const SizesOptions &options) {
+SizesReport sizesOfModelFile(const std::string &path, const SizesOptions &options) {
   SizesReport report;
   report.path = path;
   onnx::LoadResult loaded = onnx::loadModel(path);
@@ -172,34 +144,31 @@ SizesReport sizesOfModelFile(const std::string &path,
   for (const auto &[name, shape] : options.inputShapes) {
     const ir::Value *v = model.graph.find(name);
     if (!v || !v->isGraphInput || v->isInitializer) {
-      report.loadError = fmt::format(
-          "--input-shape names '{}', which is not a graph input of the model",
-          name);
+      report.loadError = fmt::format("--input-shape names '{}', which is not a graph input of the model", name);
       return report;
     }
   }
 
   // The symbolic input shapes, and the given size of each symbol.
   passes::PassOptions passOptions;
-  std::vector<std::string> order; // symbols in the order the inputs name them
+  std::vector<std::string> order;  // symbols in the order the inputs name them
   std::map<std::string, SymbolSizes> bySymbol;
   size_t inputPos = 0;
   for (const std::string &name : model.graph.inputs) {
     const ir::Value *v = model.graph.find(name);
-    if (!v || v->isInitializer || !v->hasDeclared || !v->declared.rankKnown())
-      continue;
+    if (!v || v->isInitializer || !v->hasDeclared || !v->declared.rankKnown()) continue;
     const auto user = options.inputShapes.find(name);
-    const ir::Shape *given =
-        user == options.inputShapes.end() ? nullptr : &user->second;
+    const ir::Shape *given = user == options.inputShapes.end() ? nullptr : &user->second;
     if (given && (!given->rankKnown() || given->rank() != v->declared.rank())) {
-      report.loadError = fmt::format(
-          "--input-shape for '{}' has rank {}, but the model declares {}", name,
-          given->rankKnown() ? std::to_string(given->rank()) : "?",
-          v->declared.str());
+      report.loadError = fmt::format("--input-shape for '{}' has rank {}, but the model declares {}", name,
+                                     given->rankKnown() ? std::to_string(given->rank()) : "?", v->declared.str());
       return report;
     }
     ir::Shape shape = v->declared;
     bool changed = false;
+    // A statically exported input (no symbolic spatial axis): its spatial axes become symbols.
+    bool spatialSymbolic = false;
+    for (size_t axis = 2; axis < shape.rank(); ++axis) spatialSymbolic = spatialSymbolic || shape[axis].isSymbol();
     for (size_t axis = 0; axis < shape.rank(); ++axis) {
       const ir::Dim declared = shape[axis];
       const ir::Dim *userDim = given ? &(*given)[axis] : nullptr;
@@ -207,7 +176,7 @@ SizesReport sizesOfModelFile(const std::string &path,
       bool fromStatic = false;
       if (declared.isSymbol()) {
         symbol = declared.symbol();
-      } else if (shape.rank() >= 3 && axis >= 2) {
+      } else if (shape.rank() >= 3 && axis >= 2 && !spatialSymbolic) {
         symbol = spatialName(shape.rank(), axis, inputPos);
         fromStatic = declared.isValue();
         shape[axis] = ir::Dim::symbol(symbol);
@@ -235,8 +204,7 @@ SizesReport sizesOfModelFile(const std::string &path,
           sym.given = declared.value();
       }
     }
-    if (changed)
-      passOptions.inputShapes[name] = shape;
+    if (changed) passOptions.inputShapes[name] = shape;
     ++inputPos;
   }
 
@@ -245,6 +213,8 @@ SizesReport sizesOfModelFile(const std::string &path,
     passes::runShapePass(model, passOptions);
     report.constraints = collector.constraints();
   }
+  passes::collectGraphConstraints(model, report.constraints);
+  {}
 
   for (size_t i = 0; i < report.constraints.size(); ++i) {
     const std::set<std::string> syms = symbolsOf(report.constraints[i]);
@@ -264,10 +234,8 @@ SizesReport sizesOfModelFile(const std::string &path,
   for (const std::string &s : order) {
     SymbolSizes sym = bySymbol[s];
     const auto range = options.ranges.find(s);
-    sym.lo =
-        range != options.ranges.end() ? range->second.first : options.defaultLo;
-    sym.hi = range != options.ranges.end() ? range->second.second
-                                           : options.defaultHi;
+    sym.lo = range != options.ranges.end() ? range->second.first : options.defaultLo;
+    sym.hi = range != options.ranges.end() ? range->second.second : options.defaultHi;
     if (sym.given) {
       sym.lo = std::min(sym.lo, *sym.given);
       sym.hi = std::max(sym.hi, *sym.given);
@@ -277,12 +245,10 @@ SizesReport sizesOfModelFile(const std::string &path,
   }
   for (const auto &[s, range] : options.ranges)
     if (!bySymbol.count(s)) {
-      report.loadError = fmt::format(
-          "--dim names '{}', which is not a symbolic input dim of the model",
-          s);
+      report.loadError = fmt::format("--dim names '{}', which is not a symbolic input dim of the model", s);
       return report;
     }
   return report;
 }
 
-} // namespace shapelint
+}  // namespace shapelint

@@ -7,38 +7,36 @@
 namespace shapelint::passes {
 
 namespace {
-thread_local ConstraintCollector *tCollector = nullptr;
-thread_local const ir::Node *tNode = nullptr;
-} // namespace
+thread_local ConstraintCollector* tCollector = nullptr;
+thread_local const ir::Node* tNode = nullptr;
+}  // namespace
 
 std::string Constraint::str() const {
   switch (kind) {
-  case Kind::kEqual:
-    return a.str() + " == " + b.str();
-  case Kind::kBroadcast:
-    return a.str() + " == " + b.str() + " (or either is 1)";
-  case Kind::kAtLeast:
-    return a.str() + " >= " + b.str();
+    case Kind::kEqual:
+      return a.str() + " == " + b.str();
+    case Kind::kBroadcast:
+      return a.str() + " == " + b.str() + " (or either is 1)";
+    case Kind::kAtLeast:
+      return a.str() + " >= " + b.str();
   }
   return "";
 }
 
-ConstraintCollector::ConstraintCollector() : previous_(tCollector) {
-  tCollector = this;
-}
+ConstraintCollector::ConstraintCollector() : previous_(tCollector) { tCollector = this; }
 ConstraintCollector::~ConstraintCollector() { tCollector = previous_; }
 
-ConstraintOrigin::ConstraintOrigin(const ir::Node &node) : previous_(tNode) {
-  tNode = &node;
-}
+ConstraintOrigin::ConstraintOrigin(const ir::Node& node) : previous_(tNode) { tNode = &node; }
 ConstraintOrigin::~ConstraintOrigin() { tNode = previous_; }
 
-void recordConstraint(Constraint::Kind kind, const ir::Dim &a, const ir::Dim &b,
-                      const std::string &rule) {
-  if (!tCollector || a.isUnknown() || b.isUnknown())
-    return;
-  if (ir::symbols(a).empty() && ir::symbols(b).empty())
-    return;
+void appendConstraint(std::vector<Constraint>& out, Constraint c) {
+  if (c.a.isUnknown() || c.b.isUnknown()) return;
+  if (ir::symbols(c.a).empty() && ir::symbols(c.b).empty()) return;
+  if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(std::move(c));
+}
+
+void recordConstraint(Constraint::Kind kind, const ir::Dim& a, const ir::Dim& b, const std::string& rule) {
+  if (!tCollector) return;
   Constraint c;
   c.kind = kind;
   c.a = a;
@@ -48,9 +46,7 @@ void recordConstraint(Constraint::Kind kind, const ir::Dim &a, const ir::Dim &b,
     c.node = tNode->name;
     c.op = tNode->opType;
   }
-  std::vector<Constraint> &all = tCollector->constraints_;
-  if (std::find(all.begin(), all.end(), c) == all.end())
-    all.push_back(std::move(c));
+  appendConstraint(tCollector->constraints_, std::move(c));
 }
 
-} // namespace shapelint::passes
+}  // namespace shapelint::passes

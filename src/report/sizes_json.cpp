@@ -8,21 +8,19 @@ namespace {
 
 const char *kindName(passes::Constraint::Kind k) {
   switch (k) {
-  case passes::Constraint::Kind::kEqual:
-    return "equal";
-  case passes::Constraint::Kind::kBroadcast:
-    return "broadcast";
-  case passes::Constraint::Kind::kAtLeast:
-    return "at_least";
+    case passes::Constraint::Kind::kEqual:
+      return "equal";
+    case passes::Constraint::Kind::kBroadcast:
+      return "broadcast";
+    case passes::Constraint::Kind::kAtLeast:
+      return "at_least";
   }
   return "";
 }
 
-nlohmann::json optionalInt(const std::optional<int64_t> &v) {
-  return v ? nlohmann::json(*v) : nlohmann::json();
-}
+nlohmann::json optionalInt(const std::optional<int64_t> &v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
-} // namespace
+}  // namespace
 
 std::string renderSizesJson(const SizesReport &r) {
   nlohmann::json out;
@@ -30,8 +28,7 @@ std::string renderSizesJson(const SizesReport &r) {
   out["exit_code"] = r.exitCode();
   if (r.loadError) {
     out["error"] = *r.loadError;
-    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-           "\n";
+    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
   out["static_model"] = r.staticModel;
   nlohmann::json constraints = nlohmann::json::array();
@@ -68,8 +65,7 @@ std::string renderSizesJson(const SizesReport &r) {
     }
     nlohmann::json binding = nlohmann::json::array();
     for (const BindingConstraint &b : s.binding)
-      binding.push_back(
-          {{"constraint", b.constraint}, {"excludes", b.excludes}});
+      binding.push_back({{"constraint", b.constraint}, {"excludes", b.excludes}});
     j["binding"] = binding;
     j["given"] = optionalInt(s.given);
     if (s.given) {
@@ -81,8 +77,7 @@ std::string renderSizesJson(const SizesReport &r) {
     symbols.push_back(j);
   }
   out["symbols"] = symbols;
-  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-         "\n";
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-} // namespace shapelint
+}  // namespace shapelint
