@@ -14,8 +14,7 @@ namespace shapelint::onnx {
 // while the temporary file exists, the temporary file is removed and `path`
 // is left as it was. Returns an error text without the path, or nullopt.
 // Not thread-safe: it installs signal handlers for the duration.
-std::optional<std::string> writeFileAtomically(
-    const std::string &path,
-    const std::function<std::optional<std::string>(int fd)> &write);
+std::optional<std::string> writeFileAtomically(const std::string& path,
+                                               const std::function<std::optional<std::string>(int fd)>& write);
 
-} // namespace shapelint::onnx
+}  // namespace shapelint::onnx

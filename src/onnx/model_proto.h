@@ -13,7 +13,6 @@ namespace shapelint::onnx {
 
 // Why a parse outcome (parseFile or parseBytes into `proto`) is not an ONNX
 // model: one line without the path, e.g. "empty file"; nullopt for a model.
-std::optional<std::string> whyNotAModel(const ParseOutcome &outcome,
-                                        const ::onnx::ModelProto &proto);
+std::optional<std::string> whyNotAModel(const ParseOutcome& outcome, const ::onnx::ModelProto& proto);
 
-} // namespace shapelint::onnx
+}  // namespace shapelint::onnx

@@ -14,6 +14,10 @@ models (all of them with --all), runs `shapelint infer MODEL -o OUT` and checks:
     both know a dim (dim_value in both), in the main graph and subgraphs;
   - infer_shapes(OUT, strict_mode=True) raises no error that
     infer_shapes(MODEL, strict_mode=True) does not raise.
+And for SYMBOLIC_CASES, `infer --input-shape` with symbols: every dim_param
+written, evaluated as Python for the model's own input sizes (the syntax of
+ir::Dim::str() is Python's: `+ - *`, `//`, parentheses), must equal what
+infer_shapes(MODEL) gives.
 Known disagreements of ONNX 1.12 (Debian's) with the current ONNX spec are
 listed in EXPECTED_DIFFERENCES with the reason; any other disagreement fails.
 """
@@ -227,6 +231,51 @@ def check_model(binary, path, label, scratch):
     return "written", problems + differences
 
 
+# (model under tests/models, --input-shape, bindings that give the model's own input shape)
+SYMBOLIC_CASES = [
+    ("demo/classifier.onnx", "x:[N,3,H,W]", {"N": 1, "H": 32, "W": 32}),
+    ("demo/unet_skip.onnx", "x:[N,3,H,W]", {"N": 1, "H": 64, "W": 64}),
+    ("demo/unet_skip_odd.onnx", "x:[N,3,H,W]", None),  # bindings read from the model
+]
+
+EXPRESSION_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ +-*/()")
+
+
+def evaluate(dim, bindings):
+    if isinstance(dim, int) or dim is None:
+        return dim
+    if not set(dim) <= EXPRESSION_CHARS:
+        raise ValueError(f"dim_param {dim!r} is not an expression")
+    return eval(dim, {"__builtins__": {}}, dict(bindings))  # noqa: S307 - checked characters only
+
+
+def check_symbolic(binary, relative, spec, bindings, scratch):
+    """Problems, and how many symbolic dims were checked."""
+    path = os.path.join(SOURCE, "tests", "models", relative)
+    out = os.path.join(scratch, "sym.onnx")
+    r = subprocess.run([binary, "infer", "-q", path, "-o", out, "--input-shape", spec],
+                       capture_output=True, text=True, timeout=120)
+    if r.returncode not in (0, 1):
+        return [f"{relative} --input-shape {spec}: exit {r.returncode}: {r.stderr.strip()}"], 0
+    model = onnx.load(path)
+    if bindings is None:
+        name, symbols = spec.split(":")
+        given = [d.dim_value for d in next(i for i in model.graph.input if i.name == name).type.tensor_type.shape.dim]
+        bindings = {s: v for s, v in zip(symbols.strip("[]").split(","), given) if not s.isdigit()}
+    theirs = types_of(shape_inference.infer_shapes(model).graph)
+    problems, checked = [], 0
+    for name, mine in types_of(onnx.load(out).graph).items():
+        if name not in theirs or len(theirs[name]) != len(mine):
+            continue
+        for a, b in zip(mine, theirs[name]):
+            if isinstance(a, str) and isinstance(b, int):
+                checked += 1
+                if evaluate(a, bindings) != b:
+                    problems.append(f"{relative} --input-shape {spec}: '{name}' {mine} is {evaluate(a, bindings)} "
+                                    f"at {bindings}, onnx gives {theirs[name]}")
+    return problems, checked
+
+
 def node_models(all_models):
     names = sorted(os.listdir(TESTDATA)) if os.path.isdir(TESTDATA) else []
     picked = []
@@ -269,7 +318,14 @@ def main():
             for p in problems:
                 failures.append(f"{label}: {p}")
 
-    print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + f" ({len(models)} models)")
+        checked = 0
+        for relative, spec, bindings in SYMBOLIC_CASES:
+            problems, n = check_symbolic(binary, relative, spec, bindings, scratch)
+            checked += n
+            failures += problems
+
+    print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + f" ({len(models)} models); "
+          f"{checked} symbolic dims evaluated")
     for f in failures:
         print("FAIL " + f)
     return 1 if failures else 0

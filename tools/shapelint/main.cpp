@@ -480,7 +480,10 @@ int run(int argc, char** argv) {
 
   InferOptions inferOptions;
   CLI::App* infer = app.add_subcommand(
-      "infer", "Write a copy of a model with the inferred shapes as value_info (exit 1: written, with error findings)");
+      "infer", "Write a copy of a model with the inferred shapes as value_info");
+  infer->footer(
+      "Exit code: 0 written, 1 written but with error findings (printed on stderr), 2 nothing written.\n"
+      "Example: shapelint infer model.onnx -o model.shapes.onnx --input-shape x:[N,3,224,224]\n");
   infer->add_option("model", inferOptions.model, "The model file")->required();
   infer->add_option("-o,--output", inferOptions.output, "The model to write (not the input; replaced atomically)")
       ->required();

@@ -42,16 +42,15 @@ struct WriteOptions {
 // A declared type kept although the pass infers a contradicting one.
 struct KeptDeclaration {
   std::string value;
-  bool graphOutput = false; // a graph output rather than a value_info
-  bool topLevel = true;     // in the main graph rather than a subgraph
+  bool graphOutput = false;  // a graph output rather than a value_info
+  bool topLevel = true;      // in the main graph rather than a subgraph
   ir::Shape declared;
   ir::Shape inferred;
 };
 
 struct WriteSummary {
-  size_t valueInfosAdded = 0; // new value_info entries
-  size_t typesFilled =
-      0; // existing value_info or graph outputs given more dims or a type
+  size_t valueInfosAdded = 0;  // new value_info entries
+  size_t typesFilled = 0;      // existing value_info or graph outputs given more dims or a type
   std::vector<KeptDeclaration> kept;
 };
 
@@ -70,22 +69,18 @@ using WriteResult = std::variant<WriteSummary, WriteError>;
 // and on SIGINT, SIGTERM or SIGHUP during the write no temporary file remains
 // and an existing `outputPath` is left as it was. Never throws on bad input.
 // External-data files are never opened.
-WriteResult writeInferredModel(const ir::Model &model,
-                               const std::string &inputPath,
-                               const std::string &outputPath,
-                               const WriteOptions &options);
+WriteResult writeInferredModel(const ir::Model& model, const std::string& inputPath, const std::string& outputPath,
+                               const WriteOptions& options);
 
 // Why `outputPath` cannot be the output for `inputPath` (it is the input
 // file, by path or by device and inode; it is a folder), or nullopt. Cheap:
 // lets a caller refuse before doing any work; writeInferredModel checks too.
-std::optional<WriteError> checkOutputPath(const std::string &inputPath,
-                                          const std::string &outputPath);
+std::optional<WriteError> checkOutputPath(const std::string& inputPath, const std::string& outputPath);
 
 // The annotated model's bytes, without writing anything (for tests);
 // external-data locations are rewritten for a file at `outputPath`.
-std::variant<std::string, WriteError>
-inferredModelBytes(const ir::Model &model, const std::string &inputPath,
-                   const std::string &outputPath, const WriteOptions &options,
-                   WriteSummary &summary);
+std::variant<std::string, WriteError> inferredModelBytes(const ir::Model& model, const std::string& inputPath,
+                                                         const std::string& outputPath, const WriteOptions& options,
+                                                         WriteSummary& summary);
 
-} // namespace shapelint::onnx
+}  // namespace shapelint::onnx

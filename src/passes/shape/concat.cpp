@@ -5,7 +5,7 @@
 #include "passes/shape/data_values.h"
 #include "passes/shape/merge.h"
 #include "passes/shape/ops.h"
-#include "shapelint/ir/checked.h"
+#include "shapelint/ir/expr.h"
 
 namespace shapelint::passes::shape {
 namespace {
@@ -89,20 +89,11 @@ void inferConcat(InferContext& ctx) {
     }
   }
 
-  // The axis dim: the sum of the inputs' (unknown unless all are values).
-  int64_t total = 0;
-  bool summable = allKnown;
-  for (size_t i = 0; summable && i < ctx.numInputs(); ++i) {
-    const ir::Dim& d = ctx.inputShape(i)[*axis];
-    std::optional<int64_t> next = d.isValue() ? ir::checkedAdd(total, d.value()) : std::nullopt;
-    if (next) total = *next;
-    else summable = false;
-  }
-  if (ctx.numInputs() == 1) {
-    // One input: the axis dim is its own, symbol included.
-  } else {
-    out[*axis] = summable ? ir::Dim::value(total) : ir::Dim::unknown();
-  }
+  // The axis dim: the sum of the inputs' (symbolic: N + M; unknown when
+  // some input's is, or on overflow).
+  std::optional<ir::Dim> total = ir::Dim::value(0);
+  for (size_t i = 0; allKnown && total && i < ctx.numInputs(); ++i) total = ir::add(total, ctx.inputShape(i)[*axis]);
+  out[*axis] = allKnown && total ? *total : ir::Dim::unknown();
   ctx.setOutput(0, out, type);
 
   // Data of 1-D tensors (shape vectors being assembled), concrete or symbolic.

@@ -48,10 +48,6 @@ void setOutputElems(InferContext& ctx, size_t output, const ir::Shape& shape, co
 // fits.
 std::optional<int64_t> exactInt(double r);
 
-}  // namespace shapelint::passes::shape
-
-namespace shapelint::passes::shape {
-
 // Whether a tensor of this element type (or, when it is undefined, this
 // data) holds reals; std::nullopt for floating types whose rounding the
 // data functions do not model (float16, bfloat16).

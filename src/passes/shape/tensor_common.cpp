@@ -16,6 +16,19 @@ bool requireInput(InferContext& ctx, size_t i, const char* role) {
   return false;
 }
 
+bool checkInputCount(InferContext& ctx, size_t max, const std::string& why) {
+  size_t last = 0;
+  for (size_t i = 0; i < ctx.numInputs(); ++i)
+    if (ctx.hasInput(i)) last = i + 1;
+  if (last <= max) return true;
+  ctx.report(diag::RuleId::kMalformedNode)
+      .message(
+          fmt::format("{} has {} inputs at opset {}, expected at most {}", ctx.node().opType, last, ctx.opset(), max))
+      .detail(why)
+      .help(fmt::format("drop the extra inputs, or import the opset that defines them"));
+  return false;
+}
+
 bool requireRank(InferContext& ctx, size_t i, const char* role, size_t minRank, size_t maxRank, const char* why) {
   const ir::Shape& s = ctx.inputShape(i);
   if (!s.rankKnown() || (s.rank() >= minRank && s.rank() <= maxRank)) return true;

@@ -16,6 +16,11 @@ namespace shapelint::passes::shape::tensor {
 // SL003 unless input i is present; `role` names it ("data", "pads").
 bool requireInput(InferContext& ctx, size_t i, const char* role);
 
+// SL003 when the node has a (non-empty) input past the first `max` that
+// its op defines at this opset; `why` says which input moved when, e.g.
+// "axes is an input from opset 18".
+bool checkInputCount(InferContext& ctx, size_t max, const std::string& why);
+
 // SL003 unless input i has unknown rank or a rank in [minRank, maxRank].
 bool requireRank(InferContext& ctx, size_t i, const char* role, size_t minRank, size_t maxRank, const char* why);
 

@@ -149,7 +149,10 @@ void inferSplit(InferContext& ctx) {
   const bool defined = opset < 13   ? checkAttributesDefined(ctx, {{"axis"}, {"split"}})
                        : opset < 18 ? checkAttributesDefined(ctx, {{"axis"}})
                                     : checkAttributesDefined(ctx, {{"axis"}, {"num_outputs"}});
-  if (!defined || !requireInput(ctx, 0, "input")) return;
+  if (!defined || !requireInput(ctx, 0, "input") ||
+      !tensor::checkInputCount(ctx, opset >= 2 && opset < 13 ? 1 : 2,
+                               "Split: split is an input at opset 1 and from 13, an attribute at 2 to 12"))
+    return;
   std::optional<int64_t> axisAttr = ctx.attrInt("axis");
   if (!axisAttr && ctx.attr("axis")) return;
   const ir::Shape& x = ctx.inputShape(0);
@@ -239,7 +242,13 @@ void inferPad(InferContext& ctx) {
   const bool defined = opset < 2    ? checkAttributesDefined(ctx, {{"mode"}, {"paddings"}, {"value"}})
                        : opset < 11 ? checkAttributesDefined(ctx, {{"mode"}, {"pads"}, {"value"}})
                                     : checkAttributesDefined(ctx, {{"mode"}});
-  if (!defined || !requireInput(ctx, 0, "data") || !checkPadMode(ctx)) return;
+  if (!defined || !requireInput(ctx, 0, "data") || !checkPadMode(ctx) ||
+      !tensor::checkInputCount(ctx,
+                               opset < 11   ? 1
+                               : opset < 18 ? 3
+                                            : 4,
+                               "Pad: pads and constant_value are inputs from opset 11, axes from 18"))
+    return;
   const char* padsName = opset < 2 ? "paddings" : "pads";
   std::optional<std::vector<int64_t>> pads;
   bool known = true;

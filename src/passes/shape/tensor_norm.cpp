@@ -71,6 +71,34 @@ void inferLayerNormalization(InferContext& ctx) {
   }
   std::optional<size_t> axis = tensor::axisOrReport(ctx, axisAttr.value_or(-1), x.rank(), "axis", true);
   if (!axis) return;
+  // Scale and B broadcast (numpy, onto) the normalised shape X[axis:].
+  const std::vector<ir::Dim> normalized(x.dims().begin() + static_cast<std::ptrdiff_t>(*axis), x.dims().end());
+  for (auto [i, role] : {std::pair<size_t, const char*>{1, "Scale"}, {2, "B"}}) {
+    if (!ctx.hasInput(i) || !ctx.inputShape(i).rankKnown()) continue;
+    const ir::Shape& p = ctx.inputShape(i);
+    std::string why;
+    // Leading axes past the normalised rank must be 1 (they broadcast away).
+    const size_t extra = p.rank() > normalized.size() ? p.rank() - normalized.size() : 0;
+    for (size_t j = 0; j < extra && why.empty(); ++j)
+      if (p[j].isValue() && p[j].value() != 1)
+        why = fmt::format("{} has rank {} > {} and {} on its axis {}", role, p.rank(), normalized.size(), p[j].value(),
+                          j);
+    for (size_t j = extra; j < p.rank() && why.empty(); ++j) {
+      const ir::Dim& want = normalized[normalized.size() + j - p.rank()];
+      const bool one = p[j].isValue() && p[j].value() == 1;
+      if (!one && ir::provablyNotEqual(p[j], want))
+        why = fmt::format("axis {} of X has {}, {} has {}", x.rank() + j - p.rank(), want.str(), role, p[j].str());
+    }
+    if (why.empty()) continue;
+    auto builder = ctx.report(diag::RuleId::kMalformedNode);
+    builder
+        .message(fmt::format("{} {} does not fit the normalised shape {} of {} (axis = {}): {}", role,
+                             describeInput(ctx, i), ir::Shape(normalized).str(), describeInput(ctx, 0), *axis, why))
+        .detail("LayerNormalization: Scale and B broadcast to X[axis:], the axes normalised over")
+        .help(fmt::format("give {} the shape {}, or check axis", role, ir::Shape(normalized).str()));
+    noteProducer(builder, ctx, i);
+    return;
+  }
   ctx.setOutput(0, x, ctx.inputType(0));
   ir::Shape stats = x;
   for (size_t a = *axis; a < x.rank(); ++a) stats[a] = ir::Dim::value(1);

@@ -55,7 +55,11 @@ void inferReduce(InferContext& ctx) {
   const bool axesInput = ctx.opset() >= since;
   const bool defined = axesInput ? checkAttributesDefined(ctx, {{"keepdims"}, {"noop_with_empty_axes"}})
                                  : checkAttributesDefined(ctx, {{"axes"}, {"keepdims"}});
-  if (!defined || !requireInput(ctx, 0, "data")) return;
+  if (!defined || !requireInput(ctx, 0, "data") ||
+      !tensor::checkInputCount(
+          ctx, axesInput ? 2 : 1,
+          fmt::format("{}: axes is an attribute before opset {}, an input from {}", ctx.node().opType, since, since)))
+    return;
   std::optional<bool> keepdims = flag(ctx, "keepdims", true);
   std::optional<bool> noop = flag(ctx, "noop_with_empty_axes", false);
   if (!keepdims || !noop) return;
@@ -123,7 +127,9 @@ void inferTopK(InferContext& ctx) {
   const int64_t opset = ctx.opset();
   const bool defined = opset < 10 ? checkAttributesDefined(ctx, {{"axis"}, {"k"}})
                                   : checkAttributesDefined(ctx, {{"axis"}, {"largest", 11}, {"sorted", 11}});
-  if (!defined || !requireInput(ctx, 0, "X")) return;
+  if (!defined || !requireInput(ctx, 0, "X") ||
+      !tensor::checkInputCount(ctx, opset < 10 ? 1 : 2, "TopK: k is an attribute before opset 10, an input from 10"))
+    return;
   std::optional<int64_t> axisAttr = ctx.attrInt("axis");
   if (!axisAttr && ctx.attr("axis")) return;
   std::optional<int64_t> k;

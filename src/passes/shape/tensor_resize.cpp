@@ -13,15 +13,20 @@ namespace {
 
 using tensor::requireInput;
 
+// floor(v) as a dim; unknown when negative, not a number or past int64.
+ir::Dim fromFloor(double v) {
+  const double floored = std::floor(v);
+  if (!(floored >= 0.0) || floored > 9.0e18) return ir::Dim::unknown();
+  return ir::Dim::value(static_cast<int64_t>(floored));
+}
+
 // floor(d * scale) as ONNX computes it (float arithmetic). For a symbolic
 // d: d * k for an integer scale k, floor(d * num / 2^p) for a scale that is
 // exactly such a fraction (0.5, 0.75, 1.5 ...); else unknown.
 ir::Dim scaledDim(const ir::Dim& d, double scale) {
   if (d.isValue()) {
     const float product = static_cast<float>(d.value()) * static_cast<float>(scale);
-    const double floored = std::floor(static_cast<double>(product));
-    if (!(floored >= 0.0) || floored > 9.0e18) return ir::Dim::unknown();
-    return ir::Dim::value(static_cast<int64_t>(floored));
+    return fromFloor(static_cast<double>(product));
   }
   if (d.isUnknown() || !(scale > 0.0)) return ir::Dim::unknown();
   for (int64_t den = 1; den <= (int64_t{1} << 16); den *= 2) {
@@ -53,14 +58,17 @@ bool checkScales(InferContext& ctx, const std::vector<double>& scales, size_t co
   return true;
 }
 
-// Input i is present and not an empty tensor (Resize passes "" or an empty
-// tensor for the one of scales/sizes it does not use).
-bool given(InferContext& ctx, size_t i) {
-  if (!ctx.hasInput(i)) return false;
+// Whether Resize's scales or sizes input i is used: Resize passes "" or an
+// empty tensor for the one it does not use. kMaybe when the input's size is
+// not known yet (e.g. an unresolved Constant).
+enum class Given { kNo, kYes, kMaybe };
+
+Given given(InferContext& ctx, size_t i) {
+  if (!ctx.hasInput(i)) return Given::kNo;
+  if (const ir::ConstData* data = ctx.inputData(i)) return data->size() == 0 ? Given::kNo : Given::kYes;
   const ir::Shape& s = ctx.inputShape(i);
-  if (s.rankKnown() && s.rank() == 1 && s[0].isValue() && s[0].value() == 0) return false;
-  const ir::ConstData* data = ctx.inputData(i);
-  return !(data && data->size() == 0);
+  if (!s.rankKnown() || s.rank() != 1 || !s[0].isValue()) return Given::kMaybe;
+  return s[0].value() == 0 ? Given::kNo : Given::kYes;
 }
 
 bool checkStringAttr(InferContext& ctx, const char* name, std::initializer_list<const char*> allowed) {
@@ -102,7 +110,9 @@ void inferResize(InferContext& ctx) {
                                     {"axes", 18},
                                     {"keep_aspect_ratio_policy", 18}}))
     return;
-  if (!requireInput(ctx, 0, "X")) return;
+  if (!requireInput(ctx, 0, "X") ||
+      !tensor::checkInputCount(ctx, opset < 11 ? 2 : 4, "Resize: X and scales at opset 10; roi and sizes from 11"))
+    return;
   const bool modesOk =
       (opset < 11 ? checkStringAttr(ctx, "mode", {"nearest", "linear"})
                   : checkStringAttr(ctx, "mode", {"nearest", "linear", "cubic"})) &&
@@ -116,18 +126,20 @@ void inferResize(InferContext& ctx) {
       checkStringAttr(ctx, "keep_aspect_ratio_policy", {"stretch", "not_larger", "not_smaller"});
   if (!modesOk) return;
   const size_t scalesIndex = opset < 11 ? 1 : 2;
-  const bool hasScales = given(ctx, scalesIndex);
-  const bool hasSizes = opset >= 11 && given(ctx, 3);
   if (opset < 11 && !requireInput(ctx, 1, "scales")) return;
-  if (opset >= 11 && hasScales == hasSizes) {
+  const Given scalesGiven = given(ctx, scalesIndex);
+  const Given sizesGiven = opset >= 11 ? given(ctx, 3) : Given::kNo;
+  if (opset >= 11 && scalesGiven == sizesGiven && scalesGiven != Given::kMaybe) {
     ctx.report(diag::RuleId::kMalformedNode)
-        .message(hasScales ? "Resize has both scales and sizes, expected exactly one"
-                           : "Resize has neither scales nor sizes, expected exactly one")
-        .help(
-            "give the output size either as scales (input 2) or as sizes "
-            "(input 3)");
+        .message(scalesGiven == Given::kYes ? "Resize has both scales and sizes, expected exactly one"
+                                            : "Resize has neither scales nor sizes, expected exactly one")
+        .help("give the output size either as scales (input 2) or as sizes (input 3)");
     return;
   }
+  // One of them is used; which one, when the other may be empty.
+  const bool hasScales =
+      opset < 11 || scalesGiven == Given::kYes || (scalesGiven == Given::kMaybe && sizesGiven == Given::kNo);
+  const bool hasSizes = !hasScales && (sizesGiven == Given::kYes || scalesGiven == Given::kNo);
   std::optional<std::vector<int64_t>> axesAttr = ctx.attrInts("axes");
   if (!axesAttr && ctx.attr("axes")) return;
   const ir::Shape& x = ctx.inputShape(0);
@@ -135,7 +147,7 @@ void inferResize(InferContext& ctx) {
   if (!x.rankKnown()) {
     // Without axes the scales or sizes give the rank.
     const ir::Shape& s = ctx.inputShape(hasScales ? scalesIndex : 3);
-    if (!axesAttr && s.rankKnown() && s.rank() == 1 && s[0].isValue() && s[0].value() > 0 &&
+    if (!axesAttr && (hasScales || hasSizes) && s.rankKnown() && s.rank() == 1 && s[0].isValue() && s[0].value() > 0 &&
         s[0].value() <= ir::kMaxConstElements)
       ctx.setOutput(0, ir::Shape::unknownDims(static_cast<size_t>(s[0].value())), type);
     return;
@@ -151,6 +163,10 @@ void inferResize(InferContext& ctx) {
   ir::Shape unknownOnAxes = x;
   for (size_t a : axes) unknownOnAxes[a] = ir::Dim::unknown();
 
+  if (!hasScales && !hasSizes) {
+    ctx.setOutput(0, unknownOnAxes, type);
+    return;
+  }
   if (hasScales) {
     bool known = true;
     std::optional<std::vector<double>> scales = tensor::constReals(ctx, scalesIndex, known);
@@ -181,8 +197,7 @@ void inferResize(InferContext& ctx) {
         if (d.isValue()) {
           const float product =
               static_cast<float>(d.value()) * static_cast<float>(extent) * static_cast<float>((*scales)[j]);
-          out[axes[j]] =
-              product >= 0.0f ? ir::Dim::value(static_cast<int64_t>(std::floor(product))) : ir::Dim::unknown();
+          out[axes[j]] = fromFloor(static_cast<double>(product));
         } else {
           out[axes[j]] = extent == 1.0 ? scaledDim(d, (*scales)[j]) : ir::Dim::unknown();
         }
@@ -197,7 +212,14 @@ void inferResize(InferContext& ctx) {
   bool known = true;
   std::optional<std::vector<int64_t>> sizes = tensor::constInts(ctx, 3, known);
   if (!known || !sizes) {
-    ctx.setOutput(0, unknownOnAxes, type);
+    // Sizes from a shape computation (Shape -> Mul -> Concat ...) may be
+    // symbolic dims: taken as they are with the stretch policy.
+    const ir::ConstData* symbolic = ctx.inputSymbolicData(3);
+    const bool stretch = ctx.attrString("keep_aspect_ratio_policy").value_or("stretch") == "stretch";
+    ir::Shape out = unknownOnAxes;
+    if (symbolic && stretch && symbolic->size() == axes.size())
+      for (size_t j = 0; j < axes.size(); ++j) out[axes[j]] = symbolic->dimAt(j);
+    ctx.setOutput(0, std::move(out), type);
     return;
   }
   if (sizes->size() != axes.size()) {
@@ -237,8 +259,7 @@ void inferResize(InferContext& ctx) {
       scale = policy == "not_larger" ? std::min(*scale, r) : std::max(*scale, r);
   }
   for (size_t a : axes) {
-    const double v = std::floor(*scale * static_cast<double>(x[a].value()) + 0.5);
-    out[a] = ir::Dim::value(static_cast<int64_t>(v));
+    out[a] = fromFloor(*scale * static_cast<double>(x[a].value()) + 0.5);
   }
   ctx.setOutput(0, std::move(out), type);
 }
@@ -251,7 +272,10 @@ void inferUpsample(InferContext& ctx) {
   const bool defined = opset < 7   ? checkAttributesDefined(ctx, {{"height_scale"}, {"width_scale"}, {"mode"}})
                        : opset < 9 ? checkAttributesDefined(ctx, {{"scales"}, {"mode"}})
                                    : checkAttributesDefined(ctx, {{"mode"}});
-  if (!defined || !requireInput(ctx, 0, "X")) return;
+  if (!defined || !requireInput(ctx, 0, "X") ||
+      !tensor::checkInputCount(ctx, opset < 9 ? 1 : 2,
+                               "Upsample: scales is an attribute before opset 9, an input from 9"))
+    return;
   if (!checkStringAttr(ctx, "mode",
                        opset < 7 ? std::initializer_list<const char*>{"nearest", "bilinear"}
                                  : std::initializer_list<const char*>{"nearest", "linear", "bilinear"}))

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -45,6 +46,7 @@ const ValueCase kCases[] = {
     {"test_split_variable_parts_1d", {{"split", {2, 4}}}},
     {"test_split_variable_parts_2d", {{"split", {2, 4}}}},
     {"test_split_variable_parts_default_axis", {{"split", {2, 4}}}},
+    {"test_split_zero_size_splits", {{"split", {0, 0, 0}}}},
     {"test_top_k", {{"k", {3}}}},
     {"test_top_k_negative_axis", {{"k", {3}}}},
     {"test_top_k_smallest", {{"k", {3}}}},
@@ -64,6 +66,8 @@ const ValueCase kCases[] = {
     {"test_resize_downsample_sizes_cubic", {{"sizes", {1, 1, 3, 3}}}},
     {"test_resize_downsample_sizes_linear_pytorch_half_pixel", {{"sizes", {1, 1, 3, 1}}}},
     {"test_resize_downsample_sizes_nearest", {{"sizes", {1, 1, 1, 3}}}},
+    // roi and scales are empty tensors made by Constant nodes.
+    {"test_resize_downsample_sizes_nearest_tf_half_pixel_for_nn", {{"sizes", {1, 1, 3, 2}}}},
     {"test_resize_tf_crop_and_resize",
      {{"roi", {0.0, 0.0, 0.4000000059604645, 0.6000000238418579, 1.0, 1.0, 1.2000000476837158, 1.7000000476837158}},
       {"sizes", {1, 1, 3, 3}}}},
@@ -80,6 +84,9 @@ const ValueCase kCases[] = {
     {"test_resize_upsample_sizes_nearest_floor_align_corners", {{"sizes", {1, 1, 8, 8}}}},
     {"test_resize_upsample_sizes_nearest_round_prefer_ceil_asymmetric", {{"sizes", {1, 1, 8, 8}}}},
 };
+
+// Test names and failure messages show the case name, not its bytes.
+void PrintTo(const ValueCase& c, std::ostream* os) { *os << c.name; }
 
 class TensorValueInputs : public ::testing::TestWithParam<ValueCase> {};
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "passes/model_builder.h"
+#include "shapelint/ir/expr.h"
 
 namespace shapelint::testing {
 namespace {
@@ -38,12 +39,15 @@ TEST(Concat, symbols_off_the_axis_agree) {
   EXPECT_THAT(r.diagnostics, IsEmpty());
 }
 
-TEST(Concat, symbolic_axis_dim_is_unknown) {
+TEST(Concat, symbolic_axis_dims_add) {
   ModelBuilder b;
-  b.input("a", {"N", 3}).input("c", {"M", 3});
-  b.node("Concat", {"a", "c"}, {"y"}, {intAttr("axis", 0)});
+  b.input("a", {"N", 3}).input("c", {"M", 3}).input("d", {"?", 3});
+  b.node("Concat", {"a", "c", "a"}, {"y"}, {intAttr("axis", 0)});
+  b.node("Concat", {"a", "d"}, {"z"}, {intAttr("axis", 0)});
   Inferred r = infer(b);
-  EXPECT_EQ(r.shapeOf("y"), shape({"?", 3}));
+  // N + M + N along the axis; with an unknown dim the sum is unknown.
+  EXPECT_EQ(r.shapeOf("y"), ir::Shape({*ir::parseDim("2*N + M"), ir::Dim::value(3)}));
+  EXPECT_EQ(r.shapeOf("z"), shape({"?", 3}));
   EXPECT_THAT(r.diagnostics, IsEmpty());
 }
 

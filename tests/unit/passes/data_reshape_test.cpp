@@ -215,5 +215,44 @@ TEST(DataTile, repeats_length_must_match_rank) {
   EXPECT_THAT(briefs(r.diagnostics), ElementsAre(HasSubstr("SL003 tile: Tile's repeats has 1 values")));
 }
 
+TEST(DataTile, opset_1_tiles_and_axis_inputs) {
+  // Tile-1: tiles copies along axis: [N, 3] tiled 4 times on axis 1 is [N, 12].
+  ModelBuilder b(1);
+  b.input("x", {"N", 3});
+  constScalar(b, "tiles", 4);
+  constScalar(b, "axis", 1);
+  b.node("Tile", {"x", "tiles", "axis"}, {"y"});
+  Inferred r = infer(b);
+  EXPECT_EQ(r.shapeOf("y"), shape({"N", 12}));
+}
+
+TEST(DataSymbolic, symbolic_values_are_hidden_from_concrete_readers) {
+  // Unsqueeze-13 reads its axes as concrete values (InferContext::inputData):
+  // axes computed from a symbolic shape are unknown to it, never an empty list.
+  ModelBuilder b(13);
+  b.input("x", {"N", 3}).input("z", {"K"});
+  b.node("Shape", {"z"}, {"axes"});
+  b.node("Unsqueeze", {"x", "axes"}, {"y"});
+  Inferred r = infer(b);
+  EXPECT_EQ(dataStr(r, "axes"), "[K]");
+  EXPECT_EQ(r.shapeOf("y"), shape({"?", "?", "?"}));
+  EXPECT_THAT(r.diagnostics, IsEmpty());
+}
+
+TEST(DataSymbolic, unsqueeze_and_squeeze_data_opset_13) {
+  ModelBuilder b(13);
+  b.input("x", {"N", 3});
+  b.node("Shape", {"x"}, {"s"});
+  constInts(b, "ax", {-1});
+  b.node("Unsqueeze", {"s", "ax"}, {"col"});
+  constInts(b, "ax1", {1});
+  b.node("Squeeze", {"col", "ax1"}, {"back"});
+  Inferred r = infer(b);
+  EXPECT_EQ(r.shapeOf("col"), shape({2, 1}));
+  EXPECT_EQ(dataStr(r, "col"), "[N, 3]");
+  EXPECT_EQ(r.shapeOf("back"), shape({2}));
+  EXPECT_EQ(dataStr(r, "back"), "[N, 3]");
+}
+
 }  // namespace
 }  // namespace shapelint::testing

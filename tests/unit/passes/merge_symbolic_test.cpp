@@ -116,6 +116,7 @@ class TwoInputContext : public passes::InferContext {
   const ir::Shape& inputShape(size_t i) const override { return shapes_[i]; }
   int32_t inputType(size_t) const override { return ir::kFloat; }
   const ir::ConstData* inputData(size_t) const override { return nullptr; }
+  const ir::ConstData* inputSymbolicData(size_t) const override { return nullptr; }
   std::string inputProducer(size_t i) const override { return i == 1 ? "upsample" : ""; }
   void setOutput(size_t, ir::Shape, int32_t) override {}
   void setOutputData(size_t, ir::ConstData) override {}

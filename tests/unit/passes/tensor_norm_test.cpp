@@ -35,6 +35,28 @@ TEST(LayerNormalization, default_axis_is_last) {
   EXPECT_EQ(infer(b).shapeOf("mean"), shape({2, 3, 4, 1}));
 }
 
+TEST(LayerNormalization, scale_of_another_hidden_size) {
+  ModelBuilder b(17);
+  b.input("x", {"N", "S", 1024}).initializer("s", {768}).initializer("bias", {1, 1024});
+  b.node("LayerNormalization", {"x", "s", "bias"}, {"y"}, {}, "ln");
+  Inferred r = infer(b);
+  EXPECT_THAT(briefs(r.diagnostics),
+              ElementsAre("SL003 ln: Scale 's' [768] does not fit the normalised shape [1024] of 'x' [N, S, 1024] "
+                          "(axis = 2): axis 2 of X has 1024, Scale has 768"));
+}
+
+TEST(LayerNormalization, scale_and_bias_broadcast) {
+  // [1, 1024] and [1024] both broadcast onto X[2:] = [1024]; [S, 1024] against X[1:] = [S, 1024].
+  ModelBuilder b(17);
+  b.input("x", {"N", "S", 1024}).initializer("s", {1024}).initializer("bias", {1, 1024});
+  b.input("s2", {"S", 1024});
+  b.node("LayerNormalization", {"x", "s", "bias"}, {"y"});
+  b.node("LayerNormalization", {"x", "s2"}, {"z"}, {intAttr("axis", 1)});
+  Inferred r = infer(b);
+  EXPECT_THAT(r.diagnostics, IsEmpty());
+  EXPECT_EQ(r.shapeOf("z"), shape({"N", "S", 1024}));
+}
+
 TEST(LayerNormalization, axis_out_of_range) {
   ModelBuilder b(17);
   b.input("x", {2, 3}).initializer("s", {3});

@@ -78,6 +78,15 @@ TEST(Reduce, axes_input_for_the_others_since_18) {
   EXPECT_EQ(r.diagnostics[0].node, "old_style");
 }
 
+TEST(Reduce, axes_input_before_its_opset) {
+  // ReduceMean takes axes as an input only from opset 18: at 13 the input is not defined.
+  ModelBuilder b(13);
+  b.input("x", {3, 2, 2}).constant("axes", {1});
+  b.node("ReduceMean", {"x", "axes"}, {"y"}, {}, "rm");
+  EXPECT_THAT(briefs(infer(b).diagnostics),
+              ElementsAre("SL003 rm: ReduceMean has 2 inputs at opset 13, expected at most 1"));
+}
+
 TEST(Reduce, axis_out_of_range) {
   ModelBuilder b(13);
   b.input("x", {3, 2});

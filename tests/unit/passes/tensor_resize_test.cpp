@@ -93,6 +93,25 @@ TEST(Resize, scales_and_sizes_both_given) {
   EXPECT_EQ(codes(r), "SL003 ");
 }
 
+TEST(Resize, scales_of_unknown_size_may_be_the_empty_one) {
+  // libonnx-testdata test_resize_downsample_sizes_nearest_tf_half_pixel_for_nn: scales is an empty
+  // tensor made by a Constant; while its size is unknown it is not "both scales and sizes".
+  ModelBuilder b(13);
+  b.input("x", {1, 1, 4, 4}).constant("sizes", {1, 1, 3, 2});
+  b.node("Unknown", {}, {"scales"});
+  b.node("Resize", {"x", "", "scales", "sizes"}, {"y"});
+  Inferred r = infer(b);
+  EXPECT_EQ(r.shapeOf("y"), shape({1, 1, 3, 2}));
+  EXPECT_EQ(codes(r).find("SL003"), std::string::npos);
+}
+
+TEST(Resize, neither_scales_nor_sizes) {
+  ModelBuilder b(13);
+  b.input("x", {1, 1, 4, 4});
+  b.node("Resize", {"x", "", "", ""}, {"y"});
+  EXPECT_EQ(codes(infer(b)), "SL003 ");
+}
+
 TEST(Resize, wrong_number_of_scales) {
   Inferred r = resizeScales(shape({1, 1, 2, 2}), {2.0, 2.0});
   ASSERT_EQ(codes(r), "SL003 ");
@@ -114,6 +133,20 @@ TEST(Resize, tf_crop_and_resize_uses_roi) {
   b.node("Resize", {"x", "roi", "scales"}, {"y"}, {stringAttr("coordinate_transformation_mode", "tf_crop_and_resize")});
   Inferred r = inferWithReals(b, {{"scales", {1.0, 1.0, 2.0, 2.0}}, {"roi", {0, 0, 0.3, 0, 1, 1, 0.8, 1}}});
   EXPECT_EQ(r.shapeOf("y"), shape({1, 1, 10, 16}));
+}
+
+TEST(Resize, symbolic_sizes_from_a_shape_computation) {
+  // F.interpolate(scale_factor=2) as torch exports it: sizes = Shape(x) * [1, 1, 2, 2].
+  ModelBuilder b(13);
+  b.input("x", {"N", 64, "H", "W"}).constant("k", {1, 1, 2, 2});
+  b.node("Shape", {"x"}, {"s"});
+  b.node("Mul", {"s", "k"}, {"sizes"});
+  b.node("Resize", {"x", "", "", "sizes"}, {"y"});
+  Inferred r = infer(b);
+  EXPECT_EQ(r.shapeOf("y")[0], ir::Dim::symbol("N"));
+  EXPECT_EQ(r.shapeOf("y")[1], ir::Dim::value(64));
+  EXPECT_EQ(r.shapeOf("y")[2].str(), "2*H");
+  EXPECT_EQ(r.shapeOf("y")[3].str(), "2*W");
 }
 
 TEST(Resize, runtime_scales_keep_rank) {
