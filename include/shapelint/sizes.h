@@ -66,9 +66,9 @@ struct SizesReport {
   int exitCode() const;
 };
 
-SizesReport sizesOfModelFile(const std::string &path, const SizesOptions &options);
+SizesReport sizesOfModelFile(const std::string& path, const SizesOptions& options);
 
-std::string renderSizesText(const SizesReport &report);
-std::string renderSizesJson(const SizesReport &report);
+std::string renderSizesText(const SizesReport& report);
+std::string renderSizesJson(const SizesReport& report);
 
 }  // namespace shapelint

@@ -16,20 +16,20 @@ namespace {
 
 constexpr int64_t kMaxScan = int64_t{1} << 20;  // nearest-size search bound
 
-std::optional<ir::ResidueSet> unite(const ir::ResidueSet &a, const ir::ResidueSet &b) {
+std::optional<ir::ResidueSet> unite(const ir::ResidueSet& a, const ir::ResidueSet& b) {
   std::optional<ir::ResidueSet> neither = ir::intersect(ir::complement(a), ir::complement(b));
   if (!neither) return std::nullopt;
   return ir::complement(*neither);
 }
 
-std::set<std::string> symbolsOf(const passes::Constraint &c) {
+std::set<std::string> symbolsOf(const passes::Constraint& c) {
   std::set<std::string> s = ir::symbols(c.a);
-  for (const std::string &n : ir::symbols(c.b)) s.insert(n);
+  for (const std::string& n : ir::symbols(c.b)) s.insert(n);
   return s;
 }
 
 // The sizes of `symbol` in [lo, hi] at which the constraint holds.
-std::optional<ir::ResidueSet> solve(const passes::Constraint &c, const std::string &symbol, int64_t lo, int64_t hi) {
+std::optional<ir::ResidueSet> solve(const passes::Constraint& c, const std::string& symbol, int64_t lo, int64_t hi) {
   using Kind = passes::Constraint::Kind;
   switch (c.kind) {
     case Kind::kEqual:
@@ -61,9 +61,9 @@ ir::ResidueSet everything(int64_t lo, int64_t hi) {
 // "H", "W" / "L" / "D", "H", "W" for the spatial axes of a static input;
 // later inputs get the input's position as a suffix.
 std::string spatialName(size_t rank, size_t axis, size_t inputPos) {
-  static const char *const k3[] = {"L"};
-  static const char *const k4[] = {"H", "W"};
-  static const char *const k5[] = {"D", "H", "W"};
+  static const char* const k3[] = {"L"};
+  static const char* const k4[] = {"H", "W"};
+  static const char* const k5[] = {"D", "H", "W"};
   std::string base;
   if (rank == 3)
     base = k3[axis - 2];
@@ -76,7 +76,7 @@ std::string spatialName(size_t rank, size_t axis, size_t inputPos) {
   return inputPos == 0 ? base : fmt::format("{}_{}", base, inputPos);
 }
 
-void solveSymbol(SymbolSizes &sym, const std::vector<passes::Constraint> &constraints) {
+void solveSymbol(SymbolSizes& sym, const std::vector<passes::Constraint>& constraints) {
   std::vector<ir::ResidueSet> sets;
   std::vector<size_t> solvedIdx;
   for (size_t i : sym.constraints) {
@@ -124,25 +124,25 @@ void solveSymbol(SymbolSizes &sym, const std::vector<passes::Constraint> &constr
 
 int SizesReport::exitCode() const {
   if (loadError) return 2;
-  for (const SymbolSizes &s : symbols) {
+  for (const SymbolSizes& s : symbols) {
     if (s.valid && s.valid->empty()) return 1;
     if (s.given && s.valid && !s.valid->contains(*s.given)) return 1;
   }
   return 0;
 }
 
-SizesReport sizesOfModelFile(const std::string &path, const SizesOptions &options) {
+SizesReport sizesOfModelFile(const std::string& path, const SizesOptions& options) {
   SizesReport report;
   report.path = path;
   onnx::LoadResult loaded = onnx::loadModel(path);
-  if (const auto *error = std::get_if<onnx::LoadError>(&loaded)) {
+  if (const auto* error = std::get_if<onnx::LoadError>(&loaded)) {
     report.loadError = error->message;
     return report;
   }
-  ir::Model &model = std::get<ir::Model>(loaded);
+  ir::Model& model = std::get<ir::Model>(loaded);
 
-  for (const auto &[name, shape] : options.inputShapes) {
-    const ir::Value *v = model.graph.find(name);
+  for (const auto& [name, shape] : options.inputShapes) {
+    const ir::Value* v = model.graph.find(name);
     if (!v || !v->isGraphInput || v->isInitializer) {
       report.loadError = fmt::format("--input-shape names '{}', which is not a graph input of the model", name);
       return report;
@@ -154,11 +154,11 @@ SizesReport sizesOfModelFile(const std::string &path, const SizesOptions &option
   std::vector<std::string> order;  // symbols in the order the inputs name them
   std::map<std::string, SymbolSizes> bySymbol;
   size_t inputPos = 0;
-  for (const std::string &name : model.graph.inputs) {
-    const ir::Value *v = model.graph.find(name);
+  for (const std::string& name : model.graph.inputs) {
+    const ir::Value* v = model.graph.find(name);
     if (!v || v->isInitializer || !v->hasDeclared || !v->declared.rankKnown()) continue;
     const auto user = options.inputShapes.find(name);
-    const ir::Shape *given = user == options.inputShapes.end() ? nullptr : &user->second;
+    const ir::Shape* given = user == options.inputShapes.end() ? nullptr : &user->second;
     if (given && (!given->rankKnown() || given->rank() != v->declared.rank())) {
       report.loadError = fmt::format("--input-shape for '{}' has rank {}, but the model declares {}", name,
                                      given->rankKnown() ? std::to_string(given->rank()) : "?", v->declared.str());
@@ -171,7 +171,7 @@ SizesReport sizesOfModelFile(const std::string &path, const SizesOptions &option
     for (size_t axis = 2; axis < shape.rank(); ++axis) spatialSymbolic = spatialSymbolic || shape[axis].isSymbol();
     for (size_t axis = 0; axis < shape.rank(); ++axis) {
       const ir::Dim declared = shape[axis];
-      const ir::Dim *userDim = given ? &(*given)[axis] : nullptr;
+      const ir::Dim* userDim = given ? &(*given)[axis] : nullptr;
       std::string symbol;
       bool fromStatic = false;
       if (declared.isSymbol()) {
@@ -189,7 +189,7 @@ SizesReport sizesOfModelFile(const std::string &path, const SizesOptions &option
         continue;
       }
       auto [it, inserted] = bySymbol.try_emplace(symbol);
-      SymbolSizes &sym = it->second;
+      SymbolSizes& sym = it->second;
       if (inserted) {
         order.push_back(symbol);
         sym.symbol = symbol;
@@ -222,7 +222,7 @@ SizesReport sizesOfModelFile(const std::string &path, const SizesOptions &option
       report.coupled.push_back(i);
       continue;
     }
-    const std::string &s = *syms.begin();
+    const std::string& s = *syms.begin();
     auto [it, inserted] = bySymbol.try_emplace(s);
     if (inserted) {
       order.push_back(s);
@@ -231,7 +231,7 @@ SizesReport sizesOfModelFile(const std::string &path, const SizesOptions &option
     it->second.constraints.push_back(i);
   }
 
-  for (const std::string &s : order) {
+  for (const std::string& s : order) {
     SymbolSizes sym = bySymbol[s];
     const auto range = options.ranges.find(s);
     sym.lo = range != options.ranges.end() ? range->second.first : options.defaultLo;
@@ -243,7 +243,7 @@ SizesReport sizesOfModelFile(const std::string &path, const SizesOptions &option
     solveSymbol(sym, report.constraints);
     report.symbols.push_back(std::move(sym));
   }
-  for (const auto &[s, range] : options.ranges)
+  for (const auto& [s, range] : options.ranges)
     if (!bySymbol.count(s)) {
       report.loadError = fmt::format("--dim names '{}', which is not a symbolic input dim of the model", s);
       return report;

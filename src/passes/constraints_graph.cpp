@@ -10,9 +10,9 @@
 namespace shapelint::passes {
 namespace {
 
-ir::Dim product(const std::vector<ir::Dim> &dims) {
+ir::Dim product(const std::vector<ir::Dim>& dims) {
   std::optional<ir::Dim> p = ir::Dim::value(1);
-  for (const ir::Dim &d : dims) {
+  for (const ir::Dim& d : dims) {
     if (d.isUnknown()) return ir::Dim::unknown();
     p = ir::mul(p, d);
   }
@@ -20,21 +20,21 @@ ir::Dim product(const std::vector<ir::Dim> &dims) {
 }
 
 // `d == k*(d // k)`: d is divisible by k.
-void divisible(std::vector<Constraint> &out, const ir::Dim &d, int64_t k, const ir::Node &node, std::string rule) {
+void divisible(std::vector<Constraint>& out, const ir::Dim& d, int64_t k, const ir::Node& node, std::string rule) {
   if (k <= 1 || d.isUnknown()) return;
   std::optional<ir::Dim> multiple = ir::mul(ir::floorDiv(d, k), k);
   if (!multiple) return;
   appendConstraint(out, {Constraint::Kind::kEqual, d, *multiple, node.name, node.opType, std::move(rule)});
 }
 
-void reshape(const ir::Graph &graph, const ir::Node &node, std::vector<Constraint> &out) {
+void reshape(const ir::Graph& graph, const ir::Node& node, std::vector<Constraint>& out) {
   if (node.inputs.size() < 2) return;
-  const ir::Value *x = graph.find(node.inputs[0]);
-  const ir::Value *target = graph.find(node.inputs[1]);
+  const ir::Value* x = graph.find(node.inputs[0]);
+  const ir::Value* target = graph.find(node.inputs[1]);
   if (!x || !target || !target->data) return;
   const ir::Shape in = effectiveShape(*x, false);
   if (!in.rankKnown()) return;
-  const ir::Attribute *allowZeroAttr = node.attr("allowzero");
+  const ir::Attribute* allowZeroAttr = node.attr("allowzero");
   const bool allowZero = allowZeroAttr && allowZeroAttr->type == ir::Attribute::Type::kInt && allowZeroAttr->i != 0;
   std::vector<ir::Dim> others;
   bool hasMinusOne = false;
@@ -61,10 +61,10 @@ void reshape(const ir::Graph &graph, const ir::Node &node, std::vector<Constrain
   }
 }
 
-void blocks(const ir::Graph &graph, const ir::Node &node, std::vector<Constraint> &out) {
+void blocks(const ir::Graph& graph, const ir::Node& node, std::vector<Constraint>& out) {
   if (node.inputs.empty()) return;
-  const ir::Value *x = graph.find(node.inputs[0]);
-  const ir::Attribute *b = node.attr("blocksize");
+  const ir::Value* x = graph.find(node.inputs[0]);
+  const ir::Attribute* b = node.attr("blocksize");
   if (!x || !b || b->type != ir::Attribute::Type::kInt || b->i < 2) return;
   const ir::Shape in = effectiveShape(*x, false);
   if (!in.rankKnown() || in.rank() != 4) return;
@@ -77,22 +77,44 @@ void blocks(const ir::Graph &graph, const ir::Node &node, std::vector<Constraint
   }
 }
 
-void collect(const ir::Graph &graph, std::vector<Constraint> &out) {
+// Split into equal parts (no `split` input or attribute, opset < 18, where
+// the spec requires the axis to divide evenly by the number of outputs).
+void split(const ir::Graph& graph, const ir::Node& node, int64_t opset, std::vector<Constraint>& out) {
+  if (opset >= 18 || node.inputs.empty() || node.outputs.size() < 2) return;
+  if (node.attr("split") || (node.inputs.size() >= 2 && !node.inputs[1].empty())) return;
+  const ir::Value* x = graph.find(node.inputs[0]);
+  if (!x) return;
+  const ir::Shape in = effectiveShape(*x, false);
+  if (!in.rankKnown() || in.rank() == 0) return;
+  const ir::Attribute* axisAttr = node.attr("axis");
+  int64_t axis = axisAttr && axisAttr->type == ir::Attribute::Type::kInt ? axisAttr->i : 0;
+  const auto rank = static_cast<int64_t>(in.rank());
+  if (axis < -rank || axis >= rank) return;
+  if (axis < 0) axis += rank;
+  divisible(out, in[static_cast<size_t>(axis)], static_cast<int64_t>(node.outputs.size()), node,
+            "Split: the axis divides evenly by the number of outputs");
+}
+
+void collect(const ir::Graph& graph, int64_t opset, std::vector<Constraint>& out) {
   for (size_t index : graph.topoOrder) {
-    const ir::Node &node = graph.nodes[index];
-    for (const ir::Attribute &a : node.attributes)
-      for (const auto &g : a.graphs)
-        if (g) collect(*g, out);
+    const ir::Node& node = graph.nodes[index];
+    for (const ir::Attribute& a : node.attributes)
+      for (const auto& g : a.graphs)
+        if (g) collect(*g, opset, out);
     if (!node.domain.empty() && node.domain != "ai.onnx") continue;
     if (node.opType == "Reshape")
       reshape(graph, node, out);
     else if (node.opType == "SpaceToDepth" || node.opType == "DepthToSpace")
       blocks(graph, node, out);
+    else if (node.opType == "Split")
+      split(graph, node, opset, out);
   }
 }
 
 }  // namespace
 
-void collectGraphConstraints(const ir::Model &model, std::vector<Constraint> &out) { collect(model.graph, out); }
+void collectGraphConstraints(const ir::Model& model, std::vector<Constraint>& out) {
+  collect(model.graph, model.opset(""), out);
+}
 
 }  // namespace shapelint::passes

@@ -6,7 +6,7 @@
 namespace shapelint {
 namespace {
 
-const char *kindName(passes::Constraint::Kind k) {
+const char* kindName(passes::Constraint::Kind k) {
   switch (k) {
     case passes::Constraint::Kind::kEqual:
       return "equal";
@@ -18,11 +18,11 @@ const char *kindName(passes::Constraint::Kind k) {
   return "";
 }
 
-nlohmann::json optionalInt(const std::optional<int64_t> &v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+nlohmann::json optionalInt(const std::optional<int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
 }  // namespace
 
-std::string renderSizesJson(const SizesReport &r) {
+std::string renderSizesJson(const SizesReport& r) {
   nlohmann::json out;
   out["path"] = r.path;
   out["exit_code"] = r.exitCode();
@@ -32,7 +32,7 @@ std::string renderSizesJson(const SizesReport &r) {
   }
   out["static_model"] = r.staticModel;
   nlohmann::json constraints = nlohmann::json::array();
-  for (const passes::Constraint &c : r.constraints)
+  for (const passes::Constraint& c : r.constraints)
     constraints.push_back({{"kind", kindName(c.kind)},
                            {"a", c.a.str()},
                            {"b", c.b.str()},
@@ -43,7 +43,7 @@ std::string renderSizesJson(const SizesReport &r) {
   out["constraints"] = constraints;
   out["coupled"] = r.coupled;
   nlohmann::json symbols = nlohmann::json::array();
-  for (const SymbolSizes &s : r.symbols) {
+  for (const SymbolSizes& s : r.symbols) {
     nlohmann::json j;
     j["symbol"] = s.symbol;
     j["where"] = s.where;
@@ -64,7 +64,7 @@ std::string renderSizesJson(const SizesReport &r) {
       j["valid"] = nullptr;
     }
     nlohmann::json binding = nlohmann::json::array();
-    for (const BindingConstraint &b : s.binding)
+    for (const BindingConstraint& b : s.binding)
       binding.push_back({{"constraint", b.constraint}, {"excludes", b.excludes}});
     j["binding"] = binding;
     j["given"] = optionalInt(s.given);

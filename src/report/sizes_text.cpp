@@ -7,15 +7,15 @@
 namespace shapelint {
 namespace {
 
-std::string origin(const passes::Constraint &c) {
+std::string origin(const passes::Constraint& c) {
   return fmt::format("node '{}' ({})", report::escapeForTerminal(c.node), report::escapeForTerminal(c.op));
 }
 
-std::string list(const std::vector<int64_t> &v) { return fmt::format("{}", fmt::join(v, ", ")); }
+std::string list(const std::vector<int64_t>& v) { return fmt::format("{}", fmt::join(v, ", ")); }
 
 }  // namespace
 
-std::string renderSizesText(const SizesReport &r) {
+std::string renderSizesText(const SizesReport& r) {
   std::string out;
   const std::string path = report::escapeForTerminal(r.path);
   if (r.loadError) return fmt::format("{}: error: {}\n", path, report::escapeForTerminal(*r.loadError));
@@ -26,7 +26,7 @@ std::string renderSizesText(const SizesReport &r) {
         "rank >= 3 inputs) are solved as "
         "symbols, and the exported size is judged\n";
   if (r.symbols.empty()) out += "  no symbolic input dims\n";
-  for (const SymbolSizes &s : r.symbols) {
+  for (const SymbolSizes& s : r.symbols) {
     const std::string name = report::escapeForTerminal(s.symbol);
     out += fmt::format("  {}{}{}, sizes {}..{}:\n", name, s.where.empty() ? "" : " at ",
                        report::escapeForTerminal(fmt::format("{}", fmt::join(s.where, ", "))), s.lo, s.hi);
@@ -51,8 +51,8 @@ std::string renderSizesText(const SizesReport &r) {
       out += fmt::format("    valid: {}\n", report::escapeForTerminal(s.valid->str(s.symbol)));
       out += fmt::format("    smallest: {}{}\n", list(shown), more ? ", ..." : "");
     }
-    for (const BindingConstraint &b : s.binding) {
-      const passes::Constraint &c = r.constraints[b.constraint];
+    for (const BindingConstraint& b : s.binding) {
+      const passes::Constraint& c = r.constraints[b.constraint];
       out += fmt::format("    binding: {}: {} ({}); alone excludes {} = {}{}\n", origin(c),
                          report::escapeForTerminal(c.str()), c.rule, name, list(b.excludes),
                          b.excludes.size() >= 3 ? ", ..." : "");
@@ -63,7 +63,7 @@ std::string renderSizesText(const SizesReport &r) {
       } else {
         out += fmt::format("    given: {} = {} is NOT valid", name, *s.given);
         if (!s.excludingGiven.empty()) {
-          const passes::Constraint &c = r.constraints[s.excludingGiven.front()];
+          const passes::Constraint& c = r.constraints[s.excludingGiven.front()];
           out += fmt::format(": first violated at {}: {}", origin(c), report::escapeForTerminal(c.str()));
         }
         out += "\n";

@@ -33,7 +33,7 @@ struct Constraint {
 
   // "(H + 3) // 4 == H // 4" etc.
   std::string str() const;
-  friend bool operator==(const Constraint &, const Constraint &) = default;
+  friend bool operator==(const Constraint&, const Constraint&) = default;
 };
 
 // Collects the constraints recorded on this thread while it lives (nested
@@ -42,42 +42,43 @@ class ConstraintCollector {
  public:
   ConstraintCollector();
   ~ConstraintCollector();
-  ConstraintCollector(const ConstraintCollector &) = delete;
-  ConstraintCollector &operator=(const ConstraintCollector &) = delete;
+  ConstraintCollector(const ConstraintCollector&) = delete;
+  ConstraintCollector& operator=(const ConstraintCollector&) = delete;
 
   // In recording order, without duplicates.
-  const std::vector<Constraint> &constraints() const { return constraints_; }
+  const std::vector<Constraint>& constraints() const { return constraints_; }
 
  private:
-  friend void recordConstraint(Constraint::Kind, const ir::Dim &, const ir::Dim &, const std::string &);
+  friend void recordConstraint(Constraint::Kind, const ir::Dim&, const ir::Dim&, const std::string&);
   std::vector<Constraint> constraints_;
-  ConstraintCollector *previous_;
+  ConstraintCollector* previous_;
 };
 
 // Names the node whose shape function runs while it lives (set by the pass).
 class ConstraintOrigin {
  public:
-  explicit ConstraintOrigin(const ir::Node &node);
+  explicit ConstraintOrigin(const ir::Node& node);
   ~ConstraintOrigin();
-  ConstraintOrigin(const ConstraintOrigin &) = delete;
-  ConstraintOrigin &operator=(const ConstraintOrigin &) = delete;
+  ConstraintOrigin(const ConstraintOrigin&) = delete;
+  ConstraintOrigin& operator=(const ConstraintOrigin&) = delete;
 
  private:
-  const ir::Node *previous_;
+  const ir::Node* previous_;
 };
 
 // Records a condition when a collector is alive. Conditions with no symbol,
 // or with an unknown side, are dropped (nothing to solve).
-void recordConstraint(Constraint::Kind kind, const ir::Dim &a, const ir::Dim &b, const std::string &rule);
+void recordConstraint(Constraint::Kind kind, const ir::Dim& a, const ir::Dim& b, const std::string& rule);
 
 // The conditions of ops whose shape functions do not record them yet, read
 // from a model the pass has run on: Reshape's element count (with a -1:
 // `total == k*(total // k)`, k the product of the other target dims;
 // without: equal totals), SpaceToDepth (H and W divisible by the block) and
-// DepthToSpace (C divisible by block^2). Appended to `out`, deduplicated.
-void collectGraphConstraints(const ir::Model &model, std::vector<Constraint> &out);
+// DepthToSpace (C divisible by block^2), Split into equal parts before
+// opset 18 (the axis divisible by the number of outputs). Appended to `out`, deduplicated.
+void collectGraphConstraints(const ir::Model& model, std::vector<Constraint>& out);
 
 // Appends `c` unless it has no symbol, an unknown side, or is already in `out`.
-void appendConstraint(std::vector<Constraint> &out, Constraint c);
+void appendConstraint(std::vector<Constraint>& out, Constraint c);
 
 }  // namespace shapelint::passes

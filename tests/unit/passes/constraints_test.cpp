@@ -104,5 +104,21 @@ TEST(Constraints, SpaceToDepthDivisibility) {
   EXPECT_EQ(cs[0].str(), "H == 2*(H // 2)");
 }
 
+// Split (opset 13, no split input) into 3 outputs along axis 2 of [1, 2, L]:
+// the spec requires L divisible by 3.
+TEST(Constraints, EqualSplitDivisibility) {
+  ModelBuilder b(13);
+  b.input("x", {1, 2, "L"});
+  b.node("Split", {"x"}, {"a", "b", "c"}, {intAttr("axis", -1)}, "split3");
+  ir::Model m = b.build();
+  passes::runShapePass(m, {});
+  std::vector<Constraint> cs;
+  passes::collectGraphConstraints(m, cs);
+  ASSERT_EQ(cs.size(), 1u);
+  std::optional<ir::ResidueSet> set = ir::solveEqual(cs[0].a, cs[0].b, "L", 1, 12);
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->members(5), (std::vector<int64_t>{3, 6, 9, 12}));
+}
+
 }  // namespace
 }  // namespace shapelint::testing
