@@ -60,9 +60,13 @@ struct SizesReport {
   std::vector<passes::Constraint> constraints;
   std::vector<SymbolSizes> symbols;
   std::vector<size_t> coupled;  // constraints that mention several symbols
-  bool staticModel = false;     // some static spatial axis was made symbolic
+  // Coupled constraints that every symbol of has a given size, and that are
+  // false at those sizes (evaluated, not solved).
+  std::vector<size_t> coupledViolated;
+  bool staticModel = false;  // some static spatial axis was made symbolic
   // 0: every given size valid (or none given and no empty set);
-  // 1: a given size invalid or a valid set empty; 2: load or usage error.
+  // 1: a given size invalid, a coupled constraint false at the given sizes,
+  // or a valid set empty; 2: load or usage error.
   int exitCode() const;
 };
 

@@ -124,6 +124,7 @@ void solveSymbol(SymbolSizes& sym, const std::vector<passes::Constraint>& constr
 
 int SizesReport::exitCode() const {
   if (loadError) return 2;
+  if (!coupledViolated.empty()) return 1;
   for (const SymbolSizes& s : symbols) {
     if (s.valid && s.valid->empty()) return 1;
     if (s.given && s.valid && !s.valid->contains(*s.given)) return 1;
@@ -242,6 +243,19 @@ SizesReport sizesOfModelFile(const std::string& path, const SizesOptions& option
     }
     solveSymbol(sym, report.constraints);
     report.symbols.push_back(std::move(sym));
+  }
+  // A coupled constraint is judged when every symbol it mentions has a given size.
+  ir::Bindings given;
+  for (const SymbolSizes& sym : report.symbols)
+    if (sym.given) given[sym.symbol] = *sym.given;
+  for (size_t i : report.coupled) {
+    const passes::Constraint& c = report.constraints[i];
+    const std::optional<int64_t> a = ir::evaluate(c.a, given);
+    const std::optional<int64_t> b = ir::evaluate(c.b, given);
+    if (!a || !b) continue;
+    bool holds = c.kind == passes::Constraint::Kind::kAtLeast ? *a >= *b : *a == *b;
+    if (c.kind == passes::Constraint::Kind::kBroadcast) holds = holds || *a == 1 || *b == 1;
+    if (!holds) report.coupledViolated.push_back(i);
   }
   for (const auto& [s, range] : options.ranges)
     if (!bySymbol.count(s)) {

@@ -42,6 +42,7 @@ std::string renderSizesJson(const SizesReport& r) {
                            {"rule", c.rule}});
   out["constraints"] = constraints;
   out["coupled"] = r.coupled;
+  out["coupled_violated"] = r.coupledViolated;
   nlohmann::json symbols = nlohmann::json::array();
   for (const SymbolSizes& s : r.symbols) {
     nlohmann::json j;

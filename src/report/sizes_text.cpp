@@ -1,6 +1,8 @@
 // renderSizesText: `shapelint sizes` as text.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "shapelint/report/report.h"
 #include "shapelint/sizes.h"
 
@@ -41,6 +43,8 @@ std::string renderSizesText(const SizesReport& r) {
     }
     if (s.constraints.empty()) {
       out += "    valid: every size (no constraint mentions it)\n";
+    } else if (ir::complement(*s.valid).empty()) {
+      out += "    valid: every size in the range\n";
     } else if (s.valid->empty()) {
       out += fmt::format("    valid: none: no size in {}..{} satisfies every constraint\n", s.lo, s.hi);
     } else {
@@ -75,8 +79,11 @@ std::string renderSizesText(const SizesReport& r) {
   }
   if (!r.coupled.empty()) {
     out += "  constraints that couple several symbols (not solved per symbol):\n";
-    for (size_t i : r.coupled)
-      out += fmt::format("    {}: {}\n", origin(r.constraints[i]), report::escapeForTerminal(r.constraints[i].str()));
+    for (size_t i : r.coupled) {
+      const bool violated = std::find(r.coupledViolated.begin(), r.coupledViolated.end(), i) != r.coupledViolated.end();
+      out += fmt::format("    {}: {}{}\n", origin(r.constraints[i]), report::escapeForTerminal(r.constraints[i].str()),
+                         violated ? "  -- NOT satisfied by the given sizes" : "");
+    }
   }
   return out;
 }

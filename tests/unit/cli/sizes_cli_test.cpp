@@ -66,6 +66,19 @@ TEST_F(SizesCliTest, StaticModelIsSolvedAndJudged) {
   EXPECT_EQ(c["kind"], "equal");
 }
 
+// tests/models/cli/concat_mismatch.onnx: static inputs a [.., 8, 8] and b
+// [.., 9, 8] concatenated on axis 1. Each input's axes become their own
+// symbols, so the Concat couples H with H_1: not solved per symbol, but
+// judged at the exported sizes, where 8 != 9.
+TEST_F(SizesCliTest, CoupledConstraintJudgedAtGivenSizes) {
+  const auto r = run({"tests/models/cli/concat_mismatch.onnx", "--format", "json"});
+  EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+  const json j = json::parse(r.out);
+  ASSERT_EQ(j["coupled"].size(), 2u);
+  ASSERT_EQ(j["coupled_violated"].size(), 1u);
+  EXPECT_EQ(j["constraints"][j["coupled_violated"][0].get<size_t>()]["text"], "H == H_1");
+}
+
 TEST_F(SizesCliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(run({kUnet3, "--dim", "H=10"}).exitCode, 2);
   EXPECT_EQ(run({kUnet3, "--dim", "H=20..10"}).exitCode, 2);
