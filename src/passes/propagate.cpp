@@ -11,6 +11,7 @@
 
 #include "passes/checks/checks.h"
 #include "shapelint/passes/pass.h"
+#include "shapelint/passes/constraints.h"
 #include "shapelint/passes/shape_fn.h"
 
 namespace shapelint::passes {
@@ -200,6 +201,7 @@ void runNode(RunState& state, const Scope& scope, ir::Node& node, size_t order) 
     return;
   }
   try {
+    const ConstraintOrigin origin(node);  // names the node for `shapelint sizes`
     fn(ctx);
   } catch (const std::exception& e) {
     ctx.report(diag::RuleId::kUnsupportedOp)

@@ -8,13 +8,15 @@
 //                   [--dilation D] [--pad P | --pads B,E] [--auto-pad notset|valid|same_upper|same_lower]
 //                   [--output-padding A] [--output-shape O] [--ceil-mode] [--format text|json]
 //   shapelint infer MODEL -o OUT.onnx [--input-shape NAME:DIMS]... [-q|--quiet]
+//   shapelint sizes MODEL [--dim H=LO..HI]... [--input-shape NAME:DIMS]... [--format text|json]
 //   shapelint --version
 //
 // Exit codes: 0 no finding at or above --fail-on, 1 some finding is, 2 usage
 // error or a model could not be loaded. explain: 0, or 2 for a usage error.
 // infer: 0 written without error findings, 1 written with error findings
 // (printed on stderr), 2 usage error, or the model could not be loaded or
-// written (nothing is written then).
+// written (nothing is written then). sizes: 0 every given size valid, 1 a
+// given size invalid or no valid size, 2 usage or load error.
 #include <unistd.h>
 
 #include <algorithm>
@@ -46,6 +48,7 @@
 #include "shapelint/ir/dim.h"
 #include "shapelint/passes/target.h"
 #include "shapelint/report/report.h"
+#include "shapelint/sizes.h"
 
 #ifndef SHAPELINT_VERSION
 #error "SHAPELINT_VERSION must be defined by the build"
@@ -81,6 +84,13 @@ struct InferOptions {
   std::string output;
   std::vector<std::string> inputShapes;
   bool quiet = false;
+};
+
+struct SizesCliOptions {
+  std::string model;
+  std::vector<std::string> dims;  // H=LO..HI
+  std::vector<std::string> inputShapes;
+  std::string format = "text";
 };
 
 // --target: one name, or several separated by commas.
@@ -420,6 +430,30 @@ int runRules(const std::string& which) {
   return kExitClean;
 }
 
+// `shapelint sizes`: 0 every given size valid, 1 a given size invalid or no
+// valid size, 2 usage or load error.
+int runSizes(const SizesCliOptions& options) {
+  SizesOptions sizesOptions;
+  sizesOptions.inputShapes = parseInputShapes(options.inputShapes);
+  for (const std::string& spec : options.dims) {
+    const size_t eq = spec.find('='), dots = spec.find("..");
+    int64_t lo = 0, hi = 0;
+    const char* end = spec.data() + spec.size();
+    if (eq == std::string::npos || eq == 0 || dots == std::string::npos || dots < eq ||
+        std::from_chars(spec.data() + eq + 1, spec.data() + dots, lo).ptr != spec.data() + dots ||
+        std::from_chars(spec.data() + dots + 2, end, hi).ptr != end || lo < 0 || hi < lo)
+      throw UsageError("--dim '" + spec + "': expected NAME=LO..HI with 0 <= LO <= HI, e.g. H=32..1024");
+    sizesOptions.ranges[spec.substr(0, eq)] = {lo, hi};
+  }
+  const SizesReport report = sizesOfModelFile(options.model, sizesOptions);
+  if (report.loadError && options.format == "text") {
+    printError(*report.loadError);
+    return kExitError;
+  }
+  writeStdout(options.format == "json" ? renderSizesJson(report) : renderSizesText(report));
+  return report.exitCode();
+}
+
 int run(int argc, char** argv) {
   CLI::App app("shapelint: finds tensor shape problems in ONNX models before they run", "shapelint");
   app.set_version_flag("--version", std::string("shapelint ") + SHAPELINT_VERSION);
@@ -460,6 +494,19 @@ int run(int argc, char** argv) {
       ->allow_extra_args(false);
   infer->add_flag("-q,--quiet", inferOptions.quiet, "No summary line on stdout (findings still go to stderr)");
 
+  SizesCliOptions sizesOptions;
+  CLI::App* sizes = app.add_subcommand(
+      "sizes", "Which input sizes the model accepts (exit 1: a given size is invalid, or no size is valid)");
+  sizes->add_option("model", sizesOptions.model, "The model file")->required();
+  sizes->add_option("--dim", sizesOptions.dims, "Solve a symbol over a range: H=32..1024 (default 1..4096)")
+      ->allow_extra_args(false);
+  sizes
+      ->add_option("--input-shape", sizesOptions.inputShapes,
+                   "Judge these input sizes: NAME:1x3x500x375 or NAME:[1,3,500,375]; repeatable")
+      ->allow_extra_args(false);
+  sizes->add_option("--format", sizesOptions.format, "Output format (default: text)")
+      ->check(CLI::IsMember({"text", "json"}));
+
   ExplainOptions explainOptions;
   CLI::App* explain = app.add_subcommand(
       "explain", "Explain the window arithmetic of Conv, ConvTranspose, MaxPool or AveragePool on one spatial axis");
@@ -498,6 +545,7 @@ int run(int argc, char** argv) {
     if (explainOp) return runExplain(*explainOp, explainOptions);
     if (rules->parsed()) return runRules(ruleName);
     if (infer->parsed()) return runInfer(inferOptions);
+    if (sizes->parsed()) return runSizes(sizesOptions);
     return runCheck(options);
   } catch (const UsageError& e) {
     printError(e.what());

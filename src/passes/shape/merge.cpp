@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "shapelint/ir/checked.h"
+#include "shapelint/passes/constraints.h"
 
 namespace shapelint::passes::shape {
 
@@ -110,6 +111,8 @@ std::optional<PartialAgreement> partialAgreement(const ir::Dim& a, const ir::Dim
 }
 
 std::optional<ir::Dim> broadcastDim(const ir::Dim& a, const ir::Dim& b) {
+  if (!isOne(a) && !isOne(b))
+    recordConstraint(Constraint::Kind::kBroadcast, a, b, "broadcast dims are equal or one of them is 1");
   if (isOne(a)) return b;
   if (isOne(b)) return a;
   if (a.isValue() && b.isValue()) {
@@ -132,6 +135,7 @@ std::optional<ir::Dim> broadcastDim(const ir::Dim& a, const ir::Dim& b) {
 }
 
 std::optional<ir::Dim> equalDim(const ir::Dim& a, const ir::Dim& b) {
+  recordConstraint(Constraint::Kind::kEqual, a, b, "merged dims are equal");
   if (ir::provablyNotEqual(a, b, kSizes)) return std::nullopt;
   if (a.isValue()) return a;
   if (b.isValue()) return b;

@@ -11,6 +11,7 @@
 #include "passes/shape/window.h"
 #include "shapelint/ir/checked.h"
 #include "shapelint/ir/expr.h"
+#include "shapelint/passes/constraints.h"
 
 namespace shapelint::passes::window {
 namespace {
@@ -86,6 +87,11 @@ Numerator windowNumerator(const Dim& input, const AxisWindow& w) {
     return n;
   }
   n.value = ir::add(input, Dim::value(*constant));
+  if (std::optional<int64_t> pads = checkedAdd(n.padBegin, n.padEnd)) {
+    if (std::optional<Dim> padded = ir::add(input, Dim::value(*pads)))
+      recordConstraint(Constraint::Kind::kAtLeast, *padded, Dim::value(n.ke),
+                       "the padded input covers the kernel: i + pb + pe >= ke");
+  }
   if (!n.value) n.overflowStep = fmt::format("i + pb + pe - ke = {} + {}", operand(input), *constant);
   return n;
 }
@@ -168,6 +174,7 @@ SymbolicAxisSize convTransposeAxisDim(const Dim& input, const TransposeAxisWindo
   if (!constant) return overflowAt(text);
   std::optional<Dim> o = ir::add(ir::mul(ir::sub(input, Dim::value(1)), w.stride), Dim::value(*constant));
   if (!o) return overflowAt(text);
+  recordConstraint(Constraint::Kind::kAtLeast, *o, Dim::value(1), "the output size is at least 1");
   return SymbolicAxisSize{o, fmt::format("{} = {}{}", text, o->str(), dilationNote(w, *ke))};
 }
 

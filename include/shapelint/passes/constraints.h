@@ -1,0 +1,84 @@
+// Size constraints collected during shape propagation: each exact condition
+// on the input symbols that must hold for the model to run, with the node
+// that imposes it. `shapelint sizes` solves them (src/driver/sizes.cpp).
+//
+// Collection is off unless a ConstraintCollector is alive on the calling
+// thread: the shape functions call recordConstraint() from the shared merge
+// and window helpers, which is a no-op otherwise, so `check` is unchanged.
+// The pass names the node being inferred with a ConstraintOrigin.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "shapelint/ir/dim.h"
+#include "shapelint/ir/graph.h"
+
+namespace shapelint::passes {
+
+struct Constraint {
+  enum class Kind {
+    kEqual,      // a == b (Concat off-axis, MatMul contraction, divisibility: C ==
+                 // 4*(C // 4))
+    kBroadcast,  // a == b, or a == 1, or b == 1 (numpy broadcasting)
+    kAtLeast,    // a >= b (a window covers its kernel, an output is at least 1)
+  };
+  Kind kind = Kind::kEqual;
+  ir::Dim a;
+  ir::Dim b;
+  std::string node;  // the node that imposes it (name, may be empty)
+  std::string op;    // its op type
+  std::string rule;  // what the condition is, for a reader ("padded input covers
+                     // the kernel")
+
+  // "(H + 3) // 4 == H // 4" etc.
+  std::string str() const;
+  friend bool operator==(const Constraint&, const Constraint&) = default;
+};
+
+// Collects the constraints recorded on this thread while it lives (nested
+// collectors: the innermost collects). Not copyable.
+class ConstraintCollector {
+ public:
+  ConstraintCollector();
+  ~ConstraintCollector();
+  ConstraintCollector(const ConstraintCollector&) = delete;
+  ConstraintCollector& operator=(const ConstraintCollector&) = delete;
+
+  // In recording order, without duplicates.
+  const std::vector<Constraint>& constraints() const { return constraints_; }
+
+ private:
+  friend void recordConstraint(Constraint::Kind, const ir::Dim&, const ir::Dim&, const std::string&);
+  std::vector<Constraint> constraints_;
+  ConstraintCollector* previous_;
+};
+
+// Names the node whose shape function runs while it lives (set by the pass).
+class ConstraintOrigin {
+ public:
+  explicit ConstraintOrigin(const ir::Node& node);
+  ~ConstraintOrigin();
+  ConstraintOrigin(const ConstraintOrigin&) = delete;
+  ConstraintOrigin& operator=(const ConstraintOrigin&) = delete;
+
+ private:
+  const ir::Node* previous_;
+};
+
+// Records a condition when a collector is alive. Conditions with no symbol,
+// or with an unknown side, are dropped (nothing to solve).
+void recordConstraint(Constraint::Kind kind, const ir::Dim& a, const ir::Dim& b, const std::string& rule);
+
+// The conditions of ops whose shape functions do not record them yet, read
+// from a model the pass has run on: Reshape's element count (with a -1:
+// `total == k*(total // k)`, k the product of the other target dims;
+// without: equal totals), SpaceToDepth (H and W divisible by the block) and
+// DepthToSpace (C divisible by block^2), Split into equal parts before
+// opset 18 (the axis divisible by the number of outputs). Appended to `out`, deduplicated.
+void collectGraphConstraints(const ir::Model& model, std::vector<Constraint>& out);
+
+// Appends `c` unless it has no symbol, an unknown side, or is already in `out`.
+void appendConstraint(std::vector<Constraint>& out, Constraint c);
+
+}  // namespace shapelint::passes

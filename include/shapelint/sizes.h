@@ -1,0 +1,78 @@
+// `shapelint sizes`: which input sizes a model accepts. Loads the model,
+// runs the shape pass with its input dims symbolic while collecting the size
+// constraints (shapelint/passes/constraints.h), and solves them per symbol:
+// the exact set of valid sizes in a range, as a union of residue classes
+// above a bound (ir::ResidueSet), with the constraints that bind it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "shapelint/ir/dim.h"
+#include "shapelint/ir/expr.h"
+#include "shapelint/passes/constraints.h"
+
+namespace shapelint {
+
+struct SizesOptions {
+  // --dim H=LO..HI: the range each symbol is solved over.
+  std::map<std::string, std::pair<int64_t, int64_t>> ranges;
+  int64_t defaultLo = 1;
+  int64_t defaultHi = 4096;
+  // --input-shape NAME:DIMS: concrete sizes to judge (values at the model's
+  // symbolic axes, or at the spatial axes of a static model).
+  std::map<std::string, ir::Shape> inputShapes;
+};
+
+// A constraint that excludes sizes the others allow.
+struct BindingConstraint {
+  size_t constraint = 0;          // index into SizesReport::constraints
+  std::vector<int64_t> excludes;  // the smallest sizes only it excludes (at most 3)
+};
+
+struct SymbolSizes {
+  std::string symbol;
+  std::vector<std::string> where;  // "x[2]": the input axes that carry it
+  bool fromStatic = false;         // a static spatial axis made symbolic
+  int64_t lo = 1, hi = 1;
+  // The valid sizes in [lo, hi] given the constraints on this symbol alone;
+  // std::nullopt when some constraint could not be solved exactly (see
+  // unsolved).
+  std::optional<ir::ResidueSet> valid;
+  std::vector<size_t> constraints;  // the one-symbol constraints on it
+  std::vector<size_t> unsolved;     // constraints on it alone that are not exactly solvable
+  std::vector<BindingConstraint> binding;
+  // The size given by --input-shape or by the static model.
+  std::optional<int64_t> given;
+  std::vector<size_t> excludingGiven;  // constraints the given size violates
+  std::optional<int64_t> validBelow;   // nearest valid sizes (in [lo, hi])
+  std::optional<int64_t> validAbove;
+  bool givenValid() const { return given && valid && valid->contains(*given); }
+};
+
+struct SizesReport {
+  std::string path;
+  std::optional<std::string> loadError;  // or a usage error (unknown input, bad range)
+  std::vector<passes::Constraint> constraints;
+  std::vector<SymbolSizes> symbols;
+  std::vector<size_t> coupled;  // constraints that mention several symbols
+  // Coupled constraints that every symbol of has a given size, and that are
+  // false at those sizes (evaluated, not solved).
+  std::vector<size_t> coupledViolated;
+  bool staticModel = false;  // some static spatial axis was made symbolic
+  // 0: every given size valid (or none given and no empty set);
+  // 1: a given size invalid, a coupled constraint false at the given sizes,
+  // or a valid set empty; 2: load or usage error.
+  int exitCode() const;
+};
+
+SizesReport sizesOfModelFile(const std::string& path, const SizesOptions& options);
+
+std::string renderSizesText(const SizesReport& report);
+std::string renderSizesJson(const SizesReport& report);
+
+}  // namespace shapelint

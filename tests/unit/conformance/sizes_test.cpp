@@ -1,0 +1,133 @@
+// `shapelint sizes` against torch: tools/gen_models_sizes.py exported small
+// encoder-decoder models (U-Nets with MaxPool / strided Conv down and
+// ConvTranspose / Upsample up, an FCN head, a 1-D audio autoencoder, a
+// Reshape-only model) and recorded in tests/models/sizes/expected.txt the
+// sizes of one axis at which torch runs each. The valid set shapelint
+// predicts must equal torch's at every size of the range.
+#include "shapelint/sizes.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace shapelint {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Case {
+  std::string model;
+  std::string symbol;
+  int64_t lo = 0;
+  int64_t hi = 0;
+  std::string other;  // "W=32": the other spatial axis while this one varied, or "-"
+  std::set<int64_t> valid;
+};
+
+std::vector<Case> readCases() {
+  std::ifstream in(fs::path(SHAPELINT_SOURCE_DIR) / "tests/models/sizes/expected.txt");
+  std::vector<Case> cases;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    Case c;
+    std::string sizes;
+    fields >> c.model >> c.symbol >> c.lo >> c.hi >> c.other >> sizes;
+    std::istringstream list(sizes == "-" ? "" : sizes);
+    for (std::string item; std::getline(list, item, ',');) c.valid.insert(std::stoll(item));
+    cases.push_back(c);
+  }
+  return cases;
+}
+
+const SymbolSizes* find(const SizesReport& r, const std::string& symbol) {
+  for (const SymbolSizes& s : r.symbols)
+    if (s.symbol == symbol) return &s;
+  return nullptr;
+}
+
+TEST(SizesTorch, FixtureHasEveryModel) { EXPECT_EQ(readCases().size(), 10u); }
+
+TEST(SizesTorch, PredictedValidSetEqualsTorch) {
+  for (const Case& c : readCases()) {
+    SCOPED_TRACE(c.model);
+    SizesOptions options;
+    options.ranges[c.symbol] = {c.lo, c.hi};
+    const SizesReport r =
+        sizesOfModelFile((fs::path(SHAPELINT_SOURCE_DIR) / "tests/models/sizes" / c.model).string(), options);
+    ASSERT_FALSE(r.loadError) << *r.loadError;
+    EXPECT_TRUE(r.coupled.empty());
+    const SymbolSizes* s = find(r, c.symbol);
+    ASSERT_NE(s, nullptr);
+    ASSERT_TRUE(s->valid.has_value());
+    for (int64_t v = c.lo; v <= c.hi; ++v)
+      EXPECT_EQ(s->valid->contains(v), c.valid.count(v) == 1) << c.symbol << " = " << v;
+    // The other axis was held at a size torch runs: shapelint must accept it too.
+    if (c.other != "-") {
+      const std::string other = c.other.substr(0, c.other.find('='));
+      const int64_t size = std::stoll(c.other.substr(c.other.find('=') + 1));
+      const SymbolSizes* o = find(r, other);
+      ASSERT_NE(o, nullptr);
+      ASSERT_TRUE(o->valid.has_value());
+      EXPECT_TRUE(o->valid->contains(size)) << other << " = " << size;
+    }
+  }
+}
+
+// The bundled static U-Net exported at 65x65 (tests/models/demo/unet_skip_odd.onnx:
+// MaxPool k2 s2 twice, ConvTranspose k2 s2 twice, skip Concats): its spatial
+// axes become symbols; 65 is invalid (65 // 4 * 4 = 64), 64 and 68 are the
+// nearest valid sizes, and the exit code is 1. unet_skip.onnx at 64 is valid.
+TEST(SizesStatic, ExportedAtBadSize) {
+  const SizesReport bad =
+      sizesOfModelFile((fs::path(SHAPELINT_SOURCE_DIR) / "tests/models/demo/unet_skip_odd.onnx").string(), {});
+  ASSERT_FALSE(bad.loadError);
+  EXPECT_TRUE(bad.staticModel);
+  const SymbolSizes* h = find(bad, "H");
+  ASSERT_NE(h, nullptr);
+  EXPECT_TRUE(h->fromStatic);
+  ASSERT_TRUE(h->given);
+  EXPECT_EQ(*h->given, 65);
+  EXPECT_FALSE(h->givenValid());
+  EXPECT_EQ(h->validBelow, 64);
+  EXPECT_EQ(h->validAbove, 68);
+  EXPECT_FALSE(h->excludingGiven.empty());
+  EXPECT_EQ(bad.exitCode(), 1);
+
+  const SizesReport good =
+      sizesOfModelFile((fs::path(SHAPELINT_SOURCE_DIR) / "tests/models/demo/unet_skip.onnx").string(), {});
+  EXPECT_EQ(good.exitCode(), 0);
+}
+
+// --input-shape gives a concrete size for a symbolic axis: judged, not fixed.
+TEST(SizesGiven, InputShapeIsJudged) {
+  SizesOptions options;
+  options.inputShapes["x"] = ir::Shape::ofValues({1, 1, 100, 32});
+  const SizesReport r =
+      sizesOfModelFile((fs::path(SHAPELINT_SOURCE_DIR) / "tests/models/sizes/unet_pool_ct_d3.onnx").string(), options);
+  const SymbolSizes* h = find(r, "H");
+  ASSERT_NE(h, nullptr);
+  ASSERT_TRUE(h->given);
+  EXPECT_FALSE(h->givenValid());  // torch: depth-3 pooling U-Net needs H % 8 == 0
+  EXPECT_EQ(h->validBelow, 96);
+  EXPECT_EQ(h->validAbove, 104);
+  EXPECT_EQ(r.exitCode(), 1);
+}
+
+TEST(SizesErrors, UnknownInputIsUsageError) {
+  SizesOptions options;
+  options.inputShapes["nope"] = ir::Shape::ofValues({1});
+  const SizesReport r =
+      sizesOfModelFile((fs::path(SHAPELINT_SOURCE_DIR) / "tests/models/sizes/audio_ae.onnx").string(), options);
+  EXPECT_TRUE(r.loadError);
+  EXPECT_EQ(r.exitCode(), 2);
+}
+
+}  // namespace
+}  // namespace shapelint

@@ -1,0 +1,124 @@
+// Size constraints recorded during propagation (shapelint/passes/constraints.h).
+#include "shapelint/passes/constraints.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "passes/model_builder.h"
+#include "shapelint/ir/expr.h"
+
+namespace shapelint::testing {
+namespace {
+
+using passes::Constraint;
+
+// x [1, 1, H, 8] -> MaxPool(k2, s2) -> [1, 1, H // 2, 4] -> ConvTranspose(k2, s2)
+// -> [1, 1, 2*(H // 2), 8] (spec: o = s(i - 1) + k = 2(H // 2 - 1) + 2) -> Concat
+// with x on axis 1, which needs 2*(H // 2) == H: H even.
+ir::Model poolUpConcat() {
+  ModelBuilder b(13);
+  b.input("x", {1, 1, "H", 8}).initializer("w", {1, 1, 2, 2});
+  b.node("MaxPool", {"x"}, {"p"}, {ints("kernel_shape", {2, 2}), ints("strides", {2, 2})}, "pool");
+  b.node("ConvTranspose", {"p", "w"}, {"u"}, {ints("kernel_shape", {2, 2}), ints("strides", {2, 2})}, "up");
+  b.node("Concat", {"u", "x"}, {"y"}, {intAttr("axis", 1)}, "cat");
+  b.output("y");
+  return b.build();
+}
+
+const Constraint* findOp(const std::vector<Constraint>& cs, const std::string& op) {
+  auto it = std::find_if(cs.begin(), cs.end(), [&](const Constraint& c) { return c.op == op; });
+  return it == cs.end() ? nullptr : &*it;
+}
+
+TEST(Constraints, PoolUpConcatRecordsEachCondition) {
+  ir::Model m = poolUpConcat();
+  passes::ConstraintCollector collector;
+  passes::runShapePass(m, {});
+  const std::vector<Constraint>& cs = collector.constraints();
+
+  const Constraint* pool = findOp(cs, "MaxPool");  // padded input covers the kernel: H + 0 >= 2
+  ASSERT_NE(pool, nullptr);
+  EXPECT_EQ(pool->kind, Constraint::Kind::kAtLeast);
+  EXPECT_EQ(pool->node, "pool");
+  EXPECT_EQ(pool->str(), "H >= 2");
+
+  const Constraint* up = findOp(cs, "ConvTranspose");  // output at least 1
+  ASSERT_NE(up, nullptr);
+  EXPECT_EQ(up->str(), "2*(H // 2) >= 1");
+
+  const Constraint* cat = findOp(cs, "Concat");
+  ASSERT_NE(cat, nullptr);
+  EXPECT_EQ(cat->kind, Constraint::Kind::kEqual);
+  EXPECT_EQ(cat->node, "cat");
+  std::optional<ir::ResidueSet> set = ir::solveEqual(cat->a, cat->b, "H", 1, 20);
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->members(5), (std::vector<int64_t>{2, 4, 6, 8, 10}));
+
+  // Static dims give no constraint (W = 8 pools to 4 and comes back as 8).
+  for (const Constraint& c : cs) EXPECT_FALSE(ir::symbols(c.a).empty() && ir::symbols(c.b).empty()) << c.str();
+}
+
+// Without a collector nothing is recorded and the findings are the same.
+TEST(Constraints, CheckIsUnchangedWithoutCollector) {
+  ir::Model plain = poolUpConcat();
+  const passes::PassResult without = passes::runShapePass(plain, {});
+  ir::Model collected = poolUpConcat();
+  passes::ConstraintCollector collector;
+  const passes::PassResult with = passes::runShapePass(collected, {});
+  ASSERT_EQ(with.diagnostics.size(), without.diagnostics.size());
+  for (size_t i = 0; i < with.diagnostics.size(); ++i)
+    EXPECT_EQ(with.diagnostics[i].message, without.diagnostics[i].message);
+  passes::recordConstraint(Constraint::Kind::kEqual, ir::Dim::symbol("H"), ir::Dim::value(3), "test");
+  EXPECT_EQ(collector.constraints().back().str(), "H == 3");
+}
+
+// Reshape [1, 1, H, 3] to [1, -1, 4]: the 3*H elements divide by 4.
+TEST(Constraints, ReshapeElementCountFromGraph) {
+  ModelBuilder b(13);
+  b.input("x", {1, 1, "H", 3}).constant("s", {1, -1, 4});
+  b.node("Reshape", {"x", "s"}, {"y"}, {}, "flat");
+  b.output("y");
+  ir::Model m = b.build();
+  passes::runShapePass(m, {});
+  std::vector<Constraint> cs;
+  passes::collectGraphConstraints(m, cs);
+  ASSERT_EQ(cs.size(), 1u);
+  EXPECT_EQ(cs[0].node, "flat");
+  std::optional<ir::ResidueSet> set = ir::solveEqual(cs[0].a, cs[0].b, "H", 1, 20);
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->members(5), (std::vector<int64_t>{4, 8, 12, 16, 20}));
+}
+
+// SpaceToDepth(blocksize 2) on [1, C, H, 6]: H even; W = 6 is static.
+TEST(Constraints, SpaceToDepthDivisibility) {
+  ModelBuilder b(13);
+  b.input("x", {1, 4, "H", 6});
+  b.node("SpaceToDepth", {"x"}, {"y"}, {intAttr("blocksize", 2)}, "s2d");
+  b.output("y");
+  ir::Model m = b.build();
+  passes::runShapePass(m, {});
+  std::vector<Constraint> cs;
+  passes::collectGraphConstraints(m, cs);
+  ASSERT_EQ(cs.size(), 1u);
+  EXPECT_EQ(cs[0].str(), "H == 2*(H // 2)");
+}
+
+// Split (opset 13, no split input) into 3 outputs along axis 2 of [1, 2, L]:
+// the spec requires L divisible by 3.
+TEST(Constraints, EqualSplitDivisibility) {
+  ModelBuilder b(13);
+  b.input("x", {1, 2, "L"});
+  b.node("Split", {"x"}, {"a", "b", "c"}, {intAttr("axis", -1)}, "split3");
+  ir::Model m = b.build();
+  passes::runShapePass(m, {});
+  std::vector<Constraint> cs;
+  passes::collectGraphConstraints(m, cs);
+  ASSERT_EQ(cs.size(), 1u);
+  std::optional<ir::ResidueSet> set = ir::solveEqual(cs[0].a, cs[0].b, "L", 1, 12);
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->members(5), (std::vector<int64_t>{3, 6, 9, 12}));
+}
+
+}  // namespace
+}  // namespace shapelint::testing

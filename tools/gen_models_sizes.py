@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+"""Ground truth for `shapelint sizes`: small encoder-decoder models built in torch,
+exported to tests/models/sizes/*.onnx with dynamic spatial dims, and run in torch
+at every size of one axis in a range; tests/models/sizes/expected.txt records which
+sizes run. tests/unit/conformance/sizes_test.cpp checks that shapelint's predicted
+valid set equals torch's exactly over the range.
+
+Run with Debian's torch/onnx: nice -n 10 /usr/bin/python3 tools/gen_models_sizes.py
+expected.txt lines:  MODEL SYMBOL LO HI OTHER=SIZE VALID_SIZES(comma separated, or -)
+"""
+import os
+import sys
+
+import torch
+from torch import nn
+
+torch.set_num_threads(1)
+torch.manual_seed(0)
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "models", "sizes")
+C = 2  # channels: tiny models
+
+
+def block(cin, cout, dim=2):
+    conv = nn.Conv2d if dim == 2 else nn.Conv1d
+    return nn.Sequential(conv(cin, cout, 3, padding=1), nn.ReLU())
+
+
+class UNet(nn.Module):
+    """depth levels; down: 'pool' (MaxPool k2 s2) or 'conv' (Conv k3 s2 p1);
+    up: 'ct' (ConvTranspose k2 s2), 'ct3' (ConvTranspose k3 s2 p1, output_padding op),
+    'up' (nearest Upsample x2). Skip connections by Concat."""
+
+    def __init__(self, depth, down, up, op=0):
+        super().__init__()
+        self.depth, self.downk, self.upk = depth, down, up
+        self.enc = nn.ModuleList([block(1 if i == 0 else C, C) for i in range(depth)])
+        self.down = nn.ModuleList([nn.MaxPool2d(2) if down == "pool" else nn.Conv2d(C, C, 3, 2, 1)
+                                   for _ in range(depth)])
+        self.mid = block(C, C)
+        ups = []
+        for _ in range(depth):
+            if up == "ct":
+                ups.append(nn.ConvTranspose2d(C, C, 2, 2))
+            elif up == "ct3":
+                ups.append(nn.ConvTranspose2d(C, C, 3, 2, 1, output_padding=op))
+            else:
+                ups.append(nn.Upsample(scale_factor=2, mode="nearest"))
+        self.up = nn.ModuleList(ups)
+        self.dec = nn.ModuleList([block(2 * C, C) for _ in range(depth)])
+        self.head = nn.Conv2d(C, 1, 1)
+
+    def forward(self, x):
+        skips = []
+        for i in range(self.depth):
+            x = self.enc[i](x)
+            skips.append(x)
+            x = self.down[i](x)
+        x = self.mid(x)
+        for i in range(self.depth):
+            x = self.up[i](x)
+            x = self.dec[i](torch.cat([x, skips.pop()], 1))
+        return self.head(x)
+
+
+class FCN(nn.Module):
+    """FCN-style head: a stride-8 backbone, a 1x1 classifier, upsampled x8 and
+    added to a full-resolution skip score."""
+
+    def __init__(self):
+        super().__init__()
+        self.backbone = nn.Sequential(nn.Conv2d(1, C, 3, 2, 1), nn.ReLU(), nn.Conv2d(C, C, 3, 2, 1), nn.ReLU(),
+                                      nn.Conv2d(C, C, 3, 2, 1), nn.ReLU())
+        self.score = nn.Conv2d(C, 3, 1)
+        self.skip = nn.Conv2d(1, 3, 1)
+        self.up = nn.ConvTranspose2d(3, 3, 16, 8, 4)
+
+    def forward(self, x):
+        return self.up(self.score(self.backbone(x))) + self.skip(x)
+
+
+class Audio(nn.Module):
+    """1-D audio autoencoder: two Conv1d(k8, s4, p2) down, two ConvTranspose1d(k8, s4, p2) up,
+    and a residual Add with the input."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Sequential(nn.Conv1d(1, C, 8, 4, 2), nn.ReLU(), nn.Conv1d(C, C, 8, 4, 2), nn.ReLU())
+        self.dec = nn.Sequential(nn.ConvTranspose1d(C, C, 8, 4, 2), nn.ReLU(), nn.ConvTranspose1d(C, 1, 8, 4, 2))
+
+    def forward(self, x):
+        return self.dec(self.enc(x)) + x
+
+
+class ReshapeOnly(nn.Module):
+    """The only constraint: Reshape to [1, -1, 4] of a [1, 1, H, 3] input (3H % 4 == 0)."""
+
+    def forward(self, x):
+        return torch.reshape(x * 2.0, (1, -1, 4))
+
+
+# name, module, input shape (with the varied axis), varied axis, symbol names by axis,
+# the fixed size of the other spatial axis
+MODELS = [
+    ("unet_pool_ct_d2", UNet(2, "pool", "ct"), 4),
+    ("unet_pool_ct_d3", UNet(3, "pool", "ct"), 4),
+    ("unet_pool_ct_d4", UNet(4, "pool", "ct"), 4),
+    ("unet_conv_ct3_op1_d3", UNet(3, "conv", "ct3", 1), 4),
+    ("unet_conv_ct3_op0_d2", UNet(2, "conv", "ct3", 0), 4),
+    ("unet_pool_up_d3", UNet(3, "pool", "up"), 4),
+    ("unet_conv_up_d2", UNet(2, "conv", "up"), 4),
+    ("fcn8", FCN(), 4),
+    ("audio_ae", Audio(), 3),
+    ("reshape_only", ReshapeOnly(), 4),
+]
+LO, HI = 8, 200
+
+
+def shape_at(name, rank, size, fixed):
+    """The input shape with the varied axis at `size` (W at `fixed`, a size that runs)."""
+    if name == "reshape_only":
+        return (1, 1, size, 3)
+    return (1, 1, size) if rank == 3 else (1, 1, size, fixed)
+
+
+def runs(model, shape):
+    try:
+        with torch.no_grad():
+            model(torch.randn(*shape))
+        return True
+    except RuntimeError:
+        return False
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    lines = []
+    for name, model, rank in MODELS:
+        model.eval()
+        axes = {0: {2: "L"}} if rank == 3 else {0: {2: "H", 3: "W"}}
+        if name == "reshape_only":
+            axes = {0: {2: "H"}}
+        # W fixed at the smallest size >= 32 at which the square input runs
+        # (H and W are independent in these models).
+        fixed = next(s for s in range(32, 1000) if runs(model, shape_at(name, rank, s, s)))
+        valid = [size for size in range(LO, HI + 1) if runs(model, shape_at(name, rank, size, fixed))]
+        example = torch.randn(*shape_at(name, rank, fixed, fixed))
+        torch.onnx.export(model, example, os.path.join(OUT, name + ".onnx"), opset_version=13,
+                          input_names=["x"], output_names=["y"], dynamic_axes={"x": axes[0]},
+                          do_constant_folding=True)
+        symbol = "L" if rank == 3 else "H"
+        other = "-" if rank == 3 or name == "reshape_only" else f"W={fixed}"
+        lines.append(f"{name}.onnx {symbol} {LO} {HI} {other} {','.join(map(str, valid)) or '-'}")
+        print(lines[-1][:120], file=sys.stderr)
+    with open(os.path.join(OUT, "expected.txt"), "w") as f:
+        f.write("# written by tools/gen_models_sizes.py: MODEL SYMBOL LO HI OTHER VALID_SIZES (torch "
+                + torch.__version__ + ")\n")
+        f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
