@@ -2,25 +2,13 @@
 // variadic ops, comparisons (bool outputs) and Where.
 #include <fmt/format.h>
 
+#include "passes/shape/common.h"
 #include "passes/shape/data_values.h"
 #include "passes/shape/merge.h"
 #include "passes/shape/ops.h"
 
 namespace shapelint::passes::shape {
 namespace {
-
-// SL003 for each of the first `count` inputs that is absent.
-bool requireInputs(InferContext& ctx, size_t count) {
-  bool ok = true;
-  for (size_t i = 0; i < count; ++i) {
-    if (ctx.hasInput(i)) continue;
-    ctx.report(diag::RuleId::kMalformedNode)
-        .message(fmt::format("{} has no input {}, expected {} inputs", ctx.node().opType, i, count))
-        .help(fmt::format("connect input {}", i));
-    ok = false;
-  }
-  return ok;
-}
 
 // Multidirectional (numpy) broadcasting of the inputs; the output has
 // element type `outType`, and data when every input's is known.

@@ -147,6 +147,17 @@ TEST(Elementwise, legacy_same_shape_unrelated_symbols_do_not_fire) {
   EXPECT_THAT(r.diagnostics, IsEmpty());
 }
 
+TEST(Elementwise, missing_inputs_are_sl003_each) {
+  // Where takes exactly 3 inputs (condition, X, Y); inputs 0 and 2 are absent.
+  ModelBuilder b(16);
+  b.input("x", {2, 3});
+  b.node("Where", {"", "x", ""}, {"y"}, {}, "where");
+  Inferred r = infer(b);
+  EXPECT_THAT(briefs(r.diagnostics), ElementsAre("SL003 where: Where has no input 0, expected 3 inputs",
+                                                 "SL003 where: Where has no input 2, expected 3 inputs"));
+  EXPECT_FALSE(r.shapeOf("y").rankKnown());
+}
+
 TEST(Elementwise, pow_keeps_base_type) {
   ModelBuilder b(15);
   b.input("x", {2, 3}, ir::kFloat).input("e", {}, ir::kInt64);
