@@ -1,12 +1,13 @@
 // Control flow: If (the outputs are the branch outputs where the two
 // branches agree, with their data when both give the same values; the taken
-// branch's shapes and data when the condition is a constant), Loop and Scan (the final states are the initial states
-// where the body's outputs agree with them; the scan outputs are the body's
-// per-iteration outputs stacked along a new axis of the iteration count).
+// branch's shapes and data when the condition is a constant), Loop and Scan
+// (the final states are the initial states where the body's outputs agree
+// with them; the scan outputs are the body's per-iteration outputs stacked
+// along a new axis of the iteration count).
 //
 // The pass infers a body before the node that owns it, from the body's
-// declared input shapes; a body input declared without a shape leaves what
-// depends on it unknown.
+// declared input shapes; a Loop or Scan body input declared without a shape
+// takes the node's outer shape of the first iteration (propagate.cpp).
 #include <fmt/format.h>
 
 #include "passes/shape/merge.h"
