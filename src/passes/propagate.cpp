@@ -1,13 +1,14 @@
 // The shape-propagation pass: walks each graph in topological order and asks
 // the op table for each node's shape function. It knows nothing about
 // individual ops.
+#include <fmt/format.h>
+
 #include <exception>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "passes/checks/checks.h"
 #include "shapelint/passes/pass.h"
@@ -71,9 +72,7 @@ class NodeContext final : public InferContext {
   int64_t opset() const override { return state_.model.opset(node_.domain); }
   Target target() const override { return state_.target; }
 
-  const ir::Shape& inputShape(size_t i) const override {
-    return i < shapes_.size() ? shapes_[i] : kUnknownShape;
-  }
+  const ir::Shape& inputShape(size_t i) const override { return i < shapes_.size() ? shapes_[i] : kUnknownShape; }
   int32_t inputType(size_t i) const override {
     return (i < inputs_.size() && inputs_[i]) ? inputs_[i]->elemType : ir::kUndefined;
   }
@@ -154,8 +153,8 @@ ir::Shape withoutNegativeDims(RunState& state, const ir::Value& v) {
     d.rule = diag::RuleId::kAbsurdDim;
     d.severity = diag::rule(d.rule).severity;
     const char* what = v.isInitializer ? "initializer" : "graph input";
-    d.message = fmt::format("{} '{}' declares dim {} on axis {} of {}: a dim is a size and must be >= 0", what,
-                            v.name, shape[axis].value(), axis, v.declared.str());
+    d.message = fmt::format("{} '{}' declares dim {} on axis {} of {}: a dim is a size and must be >= 0", what, v.name,
+                            shape[axis].value(), axis, v.declared.str());
     d.help = fmt::format("declare axis {} of '{}' as a size >= 0, or as a named symbol (dim_param) when it varies",
                          axis, v.name);
     state.diagnostics.push_back(std::move(d));
@@ -179,13 +178,65 @@ void seedInputs(RunState& state, ir::Graph& graph, bool topLevel) {
   }
 }
 
-void runGraph(RunState& state, ir::Graph& graph, const Scope* parent, size_t parentOrder, bool topLevel);
+using BodySeeds = std::vector<std::optional<ir::Shape>>;
+
+void runGraph(RunState& state, ir::Graph& graph, const Scope* parent, size_t parentOrder, bool topLevel,
+              const BodySeeds* seeds = nullptr);
+
+// The shapes a Loop or Scan body's inputs take on its first iteration, from
+// the node's inputs: Loop's iteration count and condition are scalars and
+// its loop-carried values start as the initial values; Scan's (opset 9+)
+// states start as the initial values and each scan input is one slice (the
+// scan axis removed). Empty for other nodes.
+BodySeeds bodySeeds(const RunState& state, const Scope& scope, const ir::Node& node) {
+  auto outer = [&](size_t i) -> std::optional<ir::Shape> {
+    if (i >= node.inputs.size() || node.inputs[i].empty()) return std::nullopt;
+    const ir::Value* v = scope.find(node.inputs[i]);
+    if (!v) return std::nullopt;
+    ir::Shape s = effectiveShape(*v, state.useDeclared);
+    if (!s.rankKnown()) return std::nullopt;
+    return s;
+  };
+  BodySeeds seeds;
+  if (!node.domain.empty() && node.domain != "ai.onnx") return seeds;
+  if (node.opType == "Loop") {
+    seeds.push_back(ir::Shape(std::vector<ir::Dim>{}));
+    seeds.push_back(ir::Shape(std::vector<ir::Dim>{}));
+    for (size_t i = 2; i < node.inputs.size(); ++i) seeds.push_back(outer(i));
+    return seeds;
+  }
+  if (node.opType != "Scan" || state.model.opset(node.domain) < 9) return seeds;
+  int64_t numScan = -1;
+  std::vector<int64_t> axes;
+  for (const ir::Attribute& a : node.attributes) {
+    if (a.name == "num_scan_inputs" && a.type == ir::Attribute::Type::kInt) numScan = a.i;
+    if (a.name == "scan_input_axes" && a.type == ir::Attribute::Type::kInts) axes = a.ints;
+  }
+  if (numScan < 0 || static_cast<size_t>(numScan) > node.inputs.size()) return seeds;
+  const size_t states = node.inputs.size() - static_cast<size_t>(numScan);
+  for (size_t i = 0; i < states; ++i) seeds.push_back(outer(i));
+  for (size_t j = 0; j < static_cast<size_t>(numScan); ++j) {
+    std::optional<ir::Shape> s = outer(states + j);
+    const int64_t axis = j < axes.size() ? axes[j] : 0;
+    const auto rank = s ? static_cast<int64_t>(s->rank()) : 0;
+    if (!s || axis < -rank || axis >= rank) {
+      seeds.push_back(std::nullopt);
+      continue;
+    }
+    s->dims().erase(s->dims().begin() + (axis < 0 ? axis + rank : axis));
+    seeds.push_back(std::move(s));
+  }
+  return seeds;
+}
 
 void runNode(RunState& state, const Scope& scope, ir::Node& node, size_t order) {
   // Subgraph bodies first: If/Loop/Scan shape functions read their outputs.
+  // A Loop or Scan body's inputs declared without a shape take the outer
+  // shapes of the first iteration.
+  const BodySeeds seeds = bodySeeds(state, scope, node);
   for (ir::Attribute& a : node.attributes)
     for (auto& g : a.graphs)
-      if (g) runGraph(state, *g, &scope, order, false);
+      if (g) runGraph(state, *g, &scope, order, false, a.name == "body" ? &seeds : nullptr);
 
   NodeContext ctx(state, scope, node, order);
   const int64_t opset = state.model.opset(node.domain);
@@ -210,8 +261,14 @@ void runNode(RunState& state, const Scope& scope, ir::Node& node, size_t order) 
   }
 }
 
-void runGraph(RunState& state, ir::Graph& graph, const Scope* parent, size_t parentOrder, bool topLevel) {
+void runGraph(RunState& state, ir::Graph& graph, const Scope* parent, size_t parentOrder, bool topLevel,
+              const BodySeeds* seeds) {
   seedInputs(state, graph, topLevel);
+  for (size_t k = 0; seeds && k < seeds->size() && k < graph.inputs.size(); ++k) {
+    ir::Value* v = graph.find(graph.inputs[k]);
+    if (!v || !(*seeds)[k] || (v->hasDeclared && v->declared.rankKnown())) continue;
+    v->inferred = *(*seeds)[k];
+  }
   Scope scope{&graph, parent};
   for (size_t pos = 0; pos < graph.topoOrder.size(); ++pos) {
     ir::Node& node = graph.nodes[graph.topoOrder[pos]];
@@ -228,11 +285,12 @@ void reportUnsupported(RunState& state) {
     d.node = use.firstNode;
     d.opType = opType;
     d.order = use.order;
-    const std::string where = domain.empty() ? fmt::format("opset {}", use.opset)
-                                             : fmt::format("domain '{}', opset {}", domain, use.opset);
+    const std::string where =
+        domain.empty() ? fmt::format("opset {}", use.opset) : fmt::format("domain '{}', opset {}", domain, use.opset);
     d.message = fmt::format("no shape function for {} ({}); the outputs of {} node{} of this op are unknown", opType,
                             where, use.count, use.count == 1 ? "" : "s");
-    d.help = "shapes downstream of these nodes are not checked; declare their output shapes in value_info to keep checking";
+    d.help =
+        "shapes downstream of these nodes are not checked; declare their output shapes in value_info to keep checking";
     state.diagnostics.push_back(std::move(d));
   }
 }

@@ -10,12 +10,15 @@
 namespace shapelint::passes::shape {
 namespace {
 
+constexpr const char* kConcatRule =
+    "Concat: all inputs have the same rank and equal dims on every axis but the concatenation axis";
+
 void reportMismatch(InferContext& ctx, size_t first, size_t other, const std::string& why, size_t axis) {
   auto builder = ctx.report(diag::RuleId::kIncompatibleMerge);
   builder
       .message(fmt::format("cannot concatenate {} with {} on axis {}: {}", ctx.inputShape(first).str(),
                            ctx.inputShape(other).str(), axis, why))
-      .detail("Concat: all inputs have the same rank and equal dims on every axis but the concatenation axis")
+      .detail(kConcatRule)
       .help(fmt::format("make '{}' and '{}' agree off axis {}; check the layers that produce them",
                         ctx.node().inputs[first], ctx.node().inputs[other], axis));
   noteProducer(builder, ctx, first);
@@ -80,11 +83,14 @@ void inferConcat(InferContext& ctx) {
     }
     for (size_t a = 0; a < rank; ++a) {
       if (a == *axis) continue;
-      std::optional<ir::Dim> d = equalDim(out[a], s[a]);
-      if (!d) {
+      if (!equalDim(out[a], s[a])) {
         reportMismatch(ctx, *first, i, fmt::format("axis {} has {} and {}", a, out[a].str(), s[a].str()), *axis);
         return;
       }
+      // Not provably different: mergeEqual adds SL103 when the dims agree
+      // only for some sizes of one symbol.
+      std::optional<ir::Dim> d = mergeEqual(ctx, out[a], s[a], MergeSite{*first, i, a, kConcatRule});
+      if (!d) return;
       out[a] = *d;
     }
   }

@@ -1,11 +1,13 @@
 // Control flow: If (the outputs are the branch outputs where the two
-// branches agree), Loop and Scan (the final states are the initial states
-// where the body's outputs agree with them; the scan outputs are the body's
-// per-iteration outputs stacked along a new axis of the iteration count).
+// branches agree, with their data when both give the same values; the taken
+// branch's shapes and data when the condition is a constant), Loop and Scan
+// (the final states are the initial states where the body's outputs agree
+// with them; the scan outputs are the body's per-iteration outputs stacked
+// along a new axis of the iteration count).
 //
 // The pass infers a body before the node that owns it, from the body's
-// declared input shapes; a body input declared without a shape leaves what
-// depends on it unknown.
+// declared input shapes; a Loop or Scan body input declared without a shape
+// takes the node's outer shape of the first iteration (propagate.cpp).
 #include <fmt/format.h>
 
 #include "passes/shape/merge.h"
@@ -72,6 +74,23 @@ bool requireBody(InferContext& ctx, const ir::Graph* body) {
       .message(fmt::format("{} needs a graph attribute 'body'", ctx.node().opType))
       .help("re-export the model; a loop without a body cannot run");
   return false;
+}
+
+// The If's condition when known at check time (a one-element constant).
+std::optional<bool> knownCondition(const InferContext& ctx) {
+  if (!ctx.hasInput(0)) return std::nullopt;
+  const ir::ConstData* data = ctx.inputData(0);
+  if (!data || data->size() != 1) return std::nullopt;
+  const ir::Dim d = data->dimAt(0);
+  if (data->isReal && !data->symbolic) return data->reals[0] != 0.0;
+  if (!d.isValue()) return std::nullopt;
+  return d.value() != 0;
+}
+
+bool sameData(const ir::ConstData& a, const ir::ConstData& b) {
+  if (a.symbolic != b.symbolic || a.isReal != b.isReal) return false;
+  if (a.symbolic) return a.dims == b.dims;
+  return a.isReal ? a.reals == b.reals : a.ints == b.ints;
 }
 
 }  // namespace
@@ -212,12 +231,28 @@ void inferIf(InferContext& ctx) {
         .help("both branches must yield one value per output of the If");
     return;
   }
+  // A condition known at check time takes one branch: its outputs pass
+  // through, shape and data.
+  if (std::optional<bool> cond = knownCondition(ctx)) {
+    const ir::Graph& taken = *cond ? *thenG : *elseG;
+    for (size_t i = 0; i < ctx.numOutputs(); ++i) {
+      const ir::Value* v = branchOutput(taken, i);
+      if (!v) continue;
+      ctx.setOutput(i, effectiveShape(*v, true), v->elemType);
+      if (v->data) ctx.setOutputData(i, *v->data);
+    }
+    return;
+  }
   for (size_t i = 0; i < ctx.numOutputs(); ++i) {
     const ir::Value* t = branchOutput(*thenG, i);
     const ir::Value* e = branchOutput(*elseG, i);
     if (!t || !e) continue;
     ir::Shape merged = mergeBranches(effectiveShape(*t, true), effectiveShape(*e, true));
+    const bool sameShape = merged == effectiveShape(*t, true) && merged == effectiveShape(*e, true);
     ctx.setOutput(i, std::move(merged), t->elemType);
+    // Both branches give the same values: so does the If.
+    if (sameShape && t->elemType == e->elemType && t->data && e->data && sameData(*t->data, *e->data))
+      ctx.setOutputData(i, *t->data);
   }
 }
 

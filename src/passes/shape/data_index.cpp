@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "passes/shape/common.h"
 #include "passes/shape/data_values.h"
 #include "passes/shape/merge.h"
 #include "passes/shape/ops_data.h"
@@ -14,18 +15,6 @@
 
 namespace shapelint::passes::shape {
 namespace {
-
-bool requireInputs(InferContext& ctx, size_t count) {
-  bool ok = true;
-  for (size_t i = 0; i < count; ++i) {
-    if (ctx.hasInput(i)) continue;
-    ctx.report(diag::RuleId::kMalformedNode)
-        .message(fmt::format("{} has no input {}, expected at least {} inputs", ctx.node().opType, i, count))
-        .help(fmt::format("connect input {}", i));
-    ok = false;
-  }
-  return ok;
-}
 
 // Row-major strides of a fully known shape.
 std::vector<int64_t> stridesOf(const ir::Shape& s) {
@@ -106,7 +95,7 @@ struct SliceArgs {
 }  // namespace
 
 void inferGather(InferContext& ctx) {
-  if (!requireInputs(ctx, 2)) return;
+  if (!requireInputs(ctx, 2, Arity::kAtLeast)) return;
   const ir::Shape& data = ctx.inputShape(0);
   const ir::Shape& indices = ctx.inputShape(1);
   const int32_t type = ctx.inputType(0);
@@ -174,7 +163,7 @@ void inferGather(InferContext& ctx) {
 }
 
 void inferSlice(InferContext& ctx) {
-  if (!requireInputs(ctx, 1)) return;
+  if (!requireInputs(ctx, 1, Arity::kAtLeast)) return;
   const ir::Shape& x = ctx.inputShape(0);
   const int32_t type = ctx.inputType(0);
   SliceArgs args;
@@ -197,7 +186,7 @@ void inferSlice(InferContext& ctx) {
     if (std::optional<std::vector<int64_t>> axes = ctx.attrInts("axes")) args.axes = *axes;
     else if (ctx.attr("axes")) return;
   } else {
-    if (!requireInputs(ctx, 3)) return;
+    if (!requireInputs(ctx, 3, Arity::kAtLeast)) return;
     std::optional<std::vector<int64_t>> starts = inputInts(ctx, 1);
     std::optional<std::vector<int64_t>> ends = inputInts(ctx, 2);
     known = starts && ends;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "passes/shape/common.h"
 #include "passes/shape/data_values.h"
 #include "passes/shape/merge.h"
 #include "passes/shape/ops_data.h"
@@ -13,18 +14,6 @@
 
 namespace shapelint::passes::shape {
 namespace {
-
-bool requireInputs(InferContext& ctx, size_t count) {
-  bool ok = true;
-  for (size_t i = 0; i < count; ++i) {
-    if (ctx.hasInput(i)) continue;
-    ctx.report(diag::RuleId::kMalformedNode)
-        .message(fmt::format("{} has no input {}, expected {} inputs", ctx.node().opType, i, count))
-        .help(fmt::format("connect input {}", i));
-    ok = false;
-  }
-  return ok;
-}
 
 // The product of dims, symbolic; unknown when a dim is or on overflow.
 ir::Dim product(const std::vector<ir::Dim>& dims) {

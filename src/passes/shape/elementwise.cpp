@@ -2,25 +2,13 @@
 // variadic ops, comparisons (bool outputs) and Where.
 #include <fmt/format.h>
 
+#include "passes/shape/common.h"
 #include "passes/shape/data_values.h"
 #include "passes/shape/merge.h"
 #include "passes/shape/ops.h"
 
 namespace shapelint::passes::shape {
 namespace {
-
-// SL003 for each of the first `count` inputs that is absent.
-bool requireInputs(InferContext& ctx, size_t count) {
-  bool ok = true;
-  for (size_t i = 0; i < count; ++i) {
-    if (ctx.hasInput(i)) continue;
-    ctx.report(diag::RuleId::kMalformedNode)
-        .message(fmt::format("{} has no input {}, expected {} inputs", ctx.node().opType, i, count))
-        .help(fmt::format("connect input {}", i));
-    ok = false;
-  }
-  return ok;
-}
 
 // Multidirectional (numpy) broadcasting of the inputs; the output has
 // element type `outType`, and data when every input's is known.
@@ -41,8 +29,7 @@ std::vector<size_t> allInputs(const InferContext& ctx) {
 void reportUnequal(InferContext& ctx, size_t a, size_t b, const std::string& why, const std::string& detail) {
   auto builder = ctx.report(diag::RuleId::kIncompatibleMerge);
   builder
-      .message(fmt::format("{} and {} must have the same shape: {}", describeInput(ctx, a), describeInput(ctx, b),
-                           why))
+      .message(fmt::format("{} and {} must have the same shape: {}", describeInput(ctx, a), describeInput(ctx, b), why))
       .detail(detail)
       .help(fmt::format("make the shapes equal; {} at opset {} does not broadcast", ctx.node().opType, ctx.opset()));
   noteProducer(builder, ctx, a);
@@ -66,12 +53,15 @@ std::optional<ir::Shape> equalShapes(InferContext& ctx, const std::vector<size_t
       return std::nullopt;
     }
     for (size_t axis = 0; axis < s.rank(); ++axis) {
-      std::optional<ir::Dim> d = equalDim((*merged)[axis], s[axis]);
-      if (!d) {
-        reportUnequal(ctx, first, i,
-                      fmt::format("axis {} has {} and {}", axis, (*merged)[axis].str(), s[axis].str()), detail);
+      if (!equalDim((*merged)[axis], s[axis])) {
+        reportUnequal(ctx, first, i, fmt::format("axis {} has {} and {}", axis, (*merged)[axis].str(), s[axis].str()),
+                      detail);
         return std::nullopt;
       }
+      // Not provably different: mergeEqual adds SL103 when the dims agree
+      // only for some sizes of one symbol.
+      std::optional<ir::Dim> d = mergeEqual(ctx, (*merged)[axis], s[axis], MergeSite{first, i, axis, detail});
+      if (!d) return std::nullopt;
       (*merged)[axis] = *d;
     }
   }

@@ -7,18 +7,6 @@
 
 namespace shapelint::passes::shape::misc {
 
-bool requireInputs(InferContext& ctx, size_t count) {
-  bool ok = true;
-  for (size_t i = 0; i < count; ++i) {
-    if (ctx.hasInput(i)) continue;
-    ctx.report(diag::RuleId::kMalformedNode)
-        .message(fmt::format("{} has no input {}, expected at least {} inputs", ctx.node().opType, i, count))
-        .help(fmt::format("connect input {}", i));
-    ok = false;
-  }
-  return ok;
-}
-
 namespace {
 
 bool reportRank(InferContext& ctx, size_t i, const std::string& role, const std::string& expected) {

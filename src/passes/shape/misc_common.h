@@ -7,12 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "passes/shape/common.h"
 #include "shapelint/passes/shape_fn.h"
 
 namespace shapelint::passes::shape::misc {
 
-// SL003 for each of the first `count` inputs that is absent; false when any is.
-bool requireInputs(InferContext& ctx, size_t count);
+// SL003 for each of the first `count` inputs that is absent ("expected at
+// least N inputs"); false when any is.
+inline bool requireInputs(InferContext& ctx, size_t count) { return shape::requireInputs(ctx, count, Arity::kAtLeast); }
 
 // SL003 when input i's rank is known and not `rank`; false after a finding.
 bool requireRank(InferContext& ctx, size_t i, size_t rank, const std::string& role);

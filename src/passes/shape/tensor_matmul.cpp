@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <limits>
 #include <map>
 #include <set>
 
@@ -21,19 +20,16 @@ using tensor::requireInput;
 
 // SL103 when the contraction dims k1 and k2 are expressions of the same
 // one symbol that agree for some of its values only (e.g. H and
-// 2*((H + 1) // 2): only for even H). Sizes of real inputs: symbol >= 1.
+// 2*((H + 1) // 2): only for even H), as merge.h's partialAgreement finds.
 void warnPossibleMismatch(InferContext& ctx, size_t ia, size_t ib, const ir::Dim& k1, const ir::Dim& k2) {
-  const std::set<std::string> s1 = ir::symbols(k1);
-  if (s1.size() != 1 || ir::symbols(k2) != s1) return;
-  const ir::Assume assume{.symbolMin = 1};
-  if (ir::provablyEqual(k1, k2, assume) || ir::provablyNotEqual(k1, k2, assume)) return;
-  const std::string& symbol = *s1.begin();
-  std::optional<ir::ResidueSet> equal = ir::solveEqual(k1, k2, symbol, 1, std::numeric_limits<int64_t>::max());
-  if (!equal || equal->empty()) return;
+  if (ir::provablyEqual(k1, k2, ir::Assume{.symbolMin = 1})) return;
+  std::optional<PartialAgreement> p = partialAgreement(k1, k2, /*broadcasting=*/false);
+  if (!p || p->equal.empty() || ir::complement(p->equal).empty()) return;
+  const std::string& symbol = p->symbol;
   auto builder = ctx.report(diag::RuleId::kPossibleMergeMismatch);
   builder
       .message(fmt::format("the inner dims of {} and {} are {} and {}, equal only when {}", describeInput(ctx, ia),
-                           describeInput(ctx, ib), k1.str(), k2.str(), equal->str(symbol)))
+                           describeInput(ctx, ib), k1.str(), k2.str(), p->equal.str(symbol)))
       .detail(fmt::format("{} (numpy matmul): [..., M, K] x [..., K, N]; the two K must be equal", ctx.node().opType))
       .help(fmt::format("make both paths give the same size for every {}, or accept only the sizes above", symbol));
   noteProducer(builder, ctx, ia);

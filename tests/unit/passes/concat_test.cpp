@@ -60,6 +60,35 @@ TEST(Concat, different_symbol_and_value_do_not_fire) {
   EXPECT_THAT(r.diagnostics, IsEmpty());
 }
 
+TEST(Concat, off_axis_equal_only_for_some_sizes_is_sl103) {
+  // 2*((H + 1) // 2) is H rounded up to even (a ceil-mode pool then a 2x
+  // upsampling): by hand H = 1 -> 2, 2 -> 2, 3 -> 4, 4 -> 4, so it equals H
+  // exactly for even H and the concat fails for H = 1, 3, 5, ...
+  ModelBuilder b(13);
+  b.input("skip", ir::Shape({ir::Dim::symbol("N"), ir::Dim::value(32), ir::Dim::symbol("H")}));
+  b.input("up", ir::Shape({ir::Dim::symbol("N"), ir::Dim::value(16), *ir::parseDim("2*((H + 1) // 2)")}));
+  b.node("Concat", {"skip", "up"}, {"y"}, {intAttr("axis", 1)}, "cat");
+  Inferred r = infer(b);
+  ASSERT_THAT(briefs(r.diagnostics),
+              ElementsAre("SL103 cat: 'skip' [N, 32, H] and 'up' [N, 16, 2*((H + 1) // 2)] may differ on axis 2: H "
+                          "and 2*((H + 1) // 2) are equal only when H % 2 == 0"));
+  EXPECT_THAT(r.diagnostics[0].details, ElementsAre("they differ for H = 1, 3, 5, ...",
+                                                    "Concat: all inputs have the same rank and equal dims on every "
+                                                    "axis but the concatenation axis"));
+  // Merged where the node can run: H.
+  EXPECT_EQ(r.shapeOf("y"), shape({"N", 48, "H"}));
+}
+
+TEST(Concat, off_axis_unrelated_symbols_do_not_fire) {
+  ModelBuilder b(13);
+  b.input("a", {"N", 32, "H"}).input("c", {"N", 16, "W"});
+  b.node("Concat", {"a", "c"}, {"y"}, {intAttr("axis", 1)}, "cat");
+  Inferred r = infer(b);
+  EXPECT_THAT(r.diagnostics, IsEmpty());
+  EXPECT_EQ(r.shapeOf("y").rank(), 3u);
+  EXPECT_EQ(r.shapeOf("y")[1], ir::Dim::value(48));
+}
+
 TEST(Concat, mismatch_off_the_axis) {
   ModelBuilder b;
   b.input("a", {1, 64, 56, 56}).input("c", {1, 64, 55, 55});
@@ -145,8 +174,9 @@ TEST(Concat, unet_225_fails_at_the_outermost_merge) {
                           HasSubstr("SL204 pool1: floor drops the last 1 row of axis 3"),
                           "SL102 cat4: cannot concatenate [1, 1, 224, 224] with [1, 1, 225, 225] on axis 1: axis 2 "
                           "has 224 and 225"));
-  EXPECT_EQ(r.diagnostics[0].help, "use input 224 or 226 on axis 2 (no row dropped), or pads=[0,0,1,0] to cover the "
-                                   "last 1 row");
+  EXPECT_EQ(r.diagnostics[0].help,
+            "use input 224 or 226 on axis 2 (no row dropped), or pads=[0,0,1,0] to cover the "
+            "last 1 row");
   ASSERT_EQ(r.diagnostics[2].notes.size(), 2u);
   EXPECT_EQ(r.diagnostics[2].notes[0].node, "upconv4");
   EXPECT_EQ(r.shapeOf("down4"), shape({1, 1, 14, 14}));

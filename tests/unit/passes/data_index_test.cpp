@@ -13,6 +13,15 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
+TEST(DataGather, missing_indices_is_sl003) {
+  ModelBuilder b(13);
+  b.input("x", {2, 3});
+  b.node("Gather", {"x", ""}, {"y"}, {}, "gather");
+  Inferred r = infer(b);
+  EXPECT_THAT(briefs(r.diagnostics), ElementsAre("SL003 gather: Gather has no input 1, expected at least 2 inputs"));
+  EXPECT_FALSE(r.shapeOf("y").rankKnown());
+}
+
 TEST(DataGather, scalar_index_of_shape) {
   ModelBuilder b;
   b.input("x", {"N", 64, "H", "W"});

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "passes/model_builder.h"
+#include "shapelint/ir/expr.h"
 
 namespace shapelint::testing {
 namespace {
@@ -34,18 +35,17 @@ TEST_P(Broadcast, AddGivesExpectedShape) {
 
 INSTANTIATE_TEST_SUITE_P(
     Elementwise, Broadcast,
-    ::testing::Values(
-        BroadcastCase{"equal_shapes", shape({2, 3}), shape({2, 3}), shape({2, 3})},
-        BroadcastCase{"channel_bias", shape({1, 64, 56, 56}), shape({64, 1, 1}), shape({1, 64, 56, 56})},
-        BroadcastCase{"scalar", shape({2, 3}), shape({}), shape({2, 3})},
-        BroadcastCase{"both_sides_stretch", shape({4, 1}), shape({1, 5}), shape({4, 5})},
-        BroadcastCase{"equal_symbols_agree", shape({"N", 3}), shape({"N", 3}), shape({"N", 3})},
-        BroadcastCase{"one_takes_the_symbol", shape({"N", 3}), shape({1, 3}), shape({"N", 3})},
-        BroadcastCase{"different_symbols_are_unknown", shape({"N", 3}), shape({"M", 3}), shape({"?", 3})},
-        BroadcastCase{"symbol_with_value_gives_the_value", shape({"N", 3}), shape({5, 3}), shape({5, 3})},
-        BroadcastCase{"unknown_with_one_is_unknown", shape({"?", 3}), shape({1, 3}), shape({"?", 3})},
-        BroadcastCase{"zero_size", shape({0, 3}), shape({1, 3}), shape({0, 3})},
-        BroadcastCase{"unknown_rank", ir::Shape(), shape({2, 3}), ir::Shape()}),
+    ::testing::Values(BroadcastCase{"equal_shapes", shape({2, 3}), shape({2, 3}), shape({2, 3})},
+                      BroadcastCase{"channel_bias", shape({1, 64, 56, 56}), shape({64, 1, 1}), shape({1, 64, 56, 56})},
+                      BroadcastCase{"scalar", shape({2, 3}), shape({}), shape({2, 3})},
+                      BroadcastCase{"both_sides_stretch", shape({4, 1}), shape({1, 5}), shape({4, 5})},
+                      BroadcastCase{"equal_symbols_agree", shape({"N", 3}), shape({"N", 3}), shape({"N", 3})},
+                      BroadcastCase{"one_takes_the_symbol", shape({"N", 3}), shape({1, 3}), shape({"N", 3})},
+                      BroadcastCase{"different_symbols_are_unknown", shape({"N", 3}), shape({"M", 3}), shape({"?", 3})},
+                      BroadcastCase{"symbol_with_value_gives_the_value", shape({"N", 3}), shape({5, 3}), shape({5, 3})},
+                      BroadcastCase{"unknown_with_one_is_unknown", shape({"?", 3}), shape({1, 3}), shape({"?", 3})},
+                      BroadcastCase{"zero_size", shape({0, 3}), shape({1, 3}), shape({0, 3})},
+                      BroadcastCase{"unknown_rank", ir::Shape(), shape({2, 3}), ir::Shape()}),
     [](const ::testing::TestParamInfo<BroadcastCase>& testInfo) { return std::string(testInfo.param.name); });
 
 // ---------------------------------------------------------------------------
@@ -124,6 +124,38 @@ TEST(Elementwise, max_before_opset_8_needs_equal_shapes) {
   Inferred r = infer(b);
   EXPECT_THAT(briefs(r.diagnostics),
               ElementsAre("SL102 max: 'a' [3, 4] and 'b' [3, 1] must have the same shape: axis 1 has 4 and 1"));
+}
+
+TEST(Elementwise, max_before_opset_8_equal_only_for_some_sizes_is_sl103) {
+  // 2*((H + 1) // 2) equals H exactly for even H (H = 1 -> 2, 2 -> 2, 3 -> 4).
+  ModelBuilder b(6);
+  b.input("a", ir::Shape({ir::Dim::value(3), ir::Dim::symbol("H")}));
+  b.input("b", ir::Shape({ir::Dim::value(3), *ir::parseDim("2*((H + 1) // 2)")}));
+  b.node("Max", {"a", "b"}, {"y"}, {}, "max");
+  Inferred r = infer(b);
+  ASSERT_THAT(briefs(r.diagnostics),
+              ElementsAre("SL103 max: 'a' [3, H] and 'b' [3, 2*((H + 1) // 2)] may differ on axis 1: H and 2*((H + "
+                          "1) // 2) are equal only when H % 2 == 0"));
+  EXPECT_EQ(r.shapeOf("y"), shape({3, "H"}));
+}
+
+TEST(Elementwise, legacy_same_shape_unrelated_symbols_do_not_fire) {
+  ModelBuilder b(6);
+  b.input("a", {3, "H"}).input("b", {3, "W"});
+  b.node("Add", {"a", "b"}, {"y"}, {}, "add");
+  Inferred r = infer(b);
+  EXPECT_THAT(r.diagnostics, IsEmpty());
+}
+
+TEST(Elementwise, missing_inputs_are_sl003_each) {
+  // Where takes exactly 3 inputs (condition, X, Y); inputs 0 and 2 are absent.
+  ModelBuilder b(16);
+  b.input("x", {2, 3});
+  b.node("Where", {"", "x", ""}, {"y"}, {}, "where");
+  Inferred r = infer(b);
+  EXPECT_THAT(briefs(r.diagnostics), ElementsAre("SL003 where: Where has no input 0, expected 3 inputs",
+                                                 "SL003 where: Where has no input 2, expected 3 inputs"));
+  EXPECT_FALSE(r.shapeOf("y").rankKnown());
 }
 
 TEST(Elementwise, pow_keeps_base_type) {
