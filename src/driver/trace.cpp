@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,6 +23,24 @@ namespace shapelint {
 namespace {
 
 constexpr size_t kMaxTrials = 64;  // re-runs of the pass per failed merge
+
+// A copy whose subgraphs are copies too (Attribute::graphs are shared
+// pointers): re-running the pass on it leaves `model` as it is.
+void cloneSubgraphs(ir::Graph& graph) {
+  for (ir::Node& n : graph.nodes)
+    for (ir::Attribute& a : n.attributes)
+      for (std::shared_ptr<ir::Graph>& g : a.graphs)
+        if (g) {
+          g = std::make_shared<ir::Graph>(*g);
+          cloneSubgraphs(*g);
+        }
+}
+
+ir::Model deepCopy(const ir::Model& model) {
+  ir::Model copy = model;
+  cloneSubgraphs(copy.graph);
+  return copy;
+}
 
 const ir::Node* findNode(const ir::Graph& graph, const diag::Diagnostic& d) {
   for (const ir::Node& n : graph.nodes)
@@ -119,7 +138,7 @@ std::optional<PaddingFix> tryOutputPadding(const ir::Model& model, const passes:
                    [&](const auto& l, const auto& r) { return changed(l) < changed(r); });
   for (const std::vector<int64_t>& a : candidates) {
     if (trials++ >= kMaxTrials) return std::nullopt;
-    ir::Model copy = model;
+    ir::Model copy = deepCopy(model);
     ir::Node& node = copy.graph.nodes[ct.index];
     auto it = std::find_if(node.attributes.begin(), node.attributes.end(),
                            [](const ir::Attribute& at) { return at.name == "output_padding"; });
@@ -174,11 +193,15 @@ std::optional<PaddingFix> tryOutputPadding(const ir::Model& model, const passes:
 
 // "x[2] = 64 or 68, x[3] = 64 or 68 (nearest valid sizes to 65, 65)", or
 // empty when the given sizes are not what fails this merge.
-std::string nearestSizes(const ir::Model& model, const passes::PassOptions& options, const diag::Diagnostic& merge) {
-  ir::Model copy = model;
-  SizesOptions sizesOptions;
-  sizesOptions.inputShapes = options.inputShapes;
-  const SizesReport report = sizesOfModel(copy, sizesOptions, model.path);
+std::string nearestSizes(const ir::Model& model, const passes::PassOptions& options, const diag::Diagnostic& merge,
+                         std::optional<SizesReport>& cache) {
+  if (!cache) {  // one symbolic re-run for all the failed merges of the model
+    ir::Model copy = deepCopy(model);
+    SizesOptions sizesOptions;
+    sizesOptions.inputShapes = options.inputShapes;
+    cache = sizesOfModel(copy, sizesOptions, model.path);
+  }
+  const SizesReport& report = *cache;
   if (report.loadError) return "";
   std::vector<std::string> parts, given;
   for (const SymbolSizes& sym : report.symbols) {
@@ -206,6 +229,7 @@ void traceMergeFailures(const ir::Model& model, const passes::PassOptions& optio
   for (size_t i = 0; i < diagnostics.size(); ++i)
     if (diagnostics[i].rule == diag::RuleId::kIncompatibleMerge) merges.push_back(i);
   if (merges.empty()) return;
+  std::optional<SizesReport> sizes;
   for (size_t m : merges) {
     const diag::Diagnostic merge = diagnostics[m];
     const ir::Node* node = findNode(model.graph, merge);
@@ -235,8 +259,8 @@ void traceMergeFailures(const ir::Model& model, const passes::PassOptions& optio
         break;
       }
     }
-    const std::string sizes = nearestSizes(model, options, merge);
-    if (!sizes.empty()) fixes.push_back(sizes);
+    const std::string nearest = nearestSizes(model, options, merge, sizes);
+    if (!nearest.empty()) fixes.push_back(nearest);
     diag::Diagnostic& out = diagnostics[m];
     out.notes.insert(out.notes.end(), notes.begin(), notes.end());
     if (!fixes.empty()) out.help += fmt::format("; fix: {}", fmt::join(fixes, ", or "));
