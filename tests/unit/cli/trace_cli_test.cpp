@@ -29,7 +29,9 @@ std::string lineWith(const std::string& out, const std::string& prefix) {
 // unet_skip_odd: x is 65x65; MaxPool k=2 s=2: floor((65 - 2)/2) + 1 = 32;
 // ConvTranspose k=2 s=2: 2(32 - 1) + 0 + 2 = 64 != 65. With a = 1:
 // 2(32 - 1) + 1 + 2 = 65, and 1 < max(s, d) = 2. `shapelint sizes` (and torch
-// for this architecture) accepts H % 4 == 0: nearest 64 and 68.
+// for this architecture) accepts H % 4 == 0: nearest 64 and 68. torch agrees:
+// MaxPool2d(2) on 65x65 gives 32x32, ConvTranspose2d(8, 8, 2, stride=2,
+// output_padding=1) on 32x32 gives 65x65.
 TEST_F(TraceCliTest, StaticUnetGetsFloorNoteOutputPaddingAndNearestSizes) {
   const auto r = run({"tests/models/demo/unet_skip_odd.onnx"});
   EXPECT_EQ(r.exitCode, 1);
@@ -70,7 +72,8 @@ TEST_F(TraceCliTest, UpsampleUnetGetsOnlyNearestSizes) {
 }
 
 // The same depth-3 U-Net with ConvTranspose (k=2 s=2) up: 12 -> 2(12 - 1) + 0
-// + 2 = 24 != 25; a = 1 gives 25.
+// + 2 = 24 != 25; a = 1 gives 25 (torch: ConvTranspose2d(2, 2, 2, stride=2,
+// output_padding=(1, 0)) on 12x8 gives 25x16).
 TEST_F(TraceCliTest, DynamicUnetAtGivenSizeGetsOutputPaddingFix) {
   const auto r = run({"tests/models/sizes/unet_pool_ct_d3.onnx", "--input-shape", "x:1x1x100x64"});
   EXPECT_EQ(r.exitCode, 1);
