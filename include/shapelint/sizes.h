@@ -14,6 +14,7 @@
 
 #include "shapelint/ir/dim.h"
 #include "shapelint/ir/expr.h"
+#include "shapelint/ir/graph.h"
 #include "shapelint/passes/constraints.h"
 
 namespace shapelint {
@@ -71,6 +72,9 @@ struct SizesReport {
 };
 
 SizesReport sizesOfModelFile(const std::string& path, const SizesOptions& options);
+// The same on a loaded model (its inferred shapes are overwritten); `path`
+// only names it in the report.
+SizesReport sizesOfModel(ir::Model& model, const SizesOptions& options, const std::string& path = "");
 
 std::string renderSizesText(const SizesReport& report);
 std::string renderSizesJson(const SizesReport& report);

@@ -5,10 +5,10 @@
 #include <variant>
 #include <vector>
 
+#include "check_model.h"
 #include "shapelint/diag/diagnostic.h"
 #include "shapelint/driver.h"
 #include "shapelint/onnx/loader.h"
-#include "check_model.h"
 
 namespace shapelint {
 namespace {
@@ -30,8 +30,7 @@ std::string listInputs(const ir::Graph& graph) {
   return out;
 }
 
-void reportUnusedInputShape(std::vector<diag::Diagnostic>& sink, const ir::Graph& graph,
-                            const std::string& name) {
+void reportUnusedInputShape(std::vector<diag::Diagnostic>& sink, const ir::Graph& graph, const std::string& name) {
   diag::Diagnostic d;
   d.rule = diag::RuleId::kInputShapeUnused;
   d.severity = diag::rule(d.rule).severity;
@@ -78,6 +77,7 @@ void checkLoadedModel(ir::Model& model, const passes::PassOptions& options, repo
   passes::PassResult pass = passes::runShapePass(model, passOptions);
   diagnostics.insert(diagnostics.end(), std::make_move_iterator(pass.diagnostics.begin()),
                      std::make_move_iterator(pass.diagnostics.end()));
+  traceMergeFailures(model, passOptions, diagnostics);
   diag::sortDiagnostics(diagnostics);
 
   result.graphOutputs = graphOutputShapes(model.graph);

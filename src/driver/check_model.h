@@ -12,4 +12,12 @@ namespace shapelint {
 // `result` with the findings and shapes. `model` keeps the inferred shapes.
 void checkLoadedModel(ir::Model& model, const passes::PassOptions& options, report::ModelReport& result);
 
+// For each SL102 incompatible merge with a floor (SL204) upstream: adds notes
+// naming the strided layers and the ConvTranspose output_padding that
+// restores the size (verified by re-running the pass on a copy), and the fix
+// to the help (that output_padding, the nearest valid input sizes). Does
+// nothing, at no cost, when no merge failed. Implemented in trace.cpp.
+void traceMergeFailures(const ir::Model& model, const passes::PassOptions& options,
+                        std::vector<diag::Diagnostic>& diagnostics);
+
 }  // namespace shapelint

@@ -140,8 +140,12 @@ SizesReport sizesOfModelFile(const std::string& path, const SizesOptions& option
     report.loadError = error->message;
     return report;
   }
-  ir::Model& model = std::get<ir::Model>(loaded);
+  return sizesOfModel(std::get<ir::Model>(loaded), options, path);
+}
 
+SizesReport sizesOfModel(ir::Model& model, const SizesOptions& options, const std::string& path) {
+  SizesReport report;
+  report.path = path;
   for (const auto& [name, shape] : options.inputShapes) {
     const ir::Value* v = model.graph.find(name);
     if (!v || !v->isGraphInput || v->isInitializer) {
