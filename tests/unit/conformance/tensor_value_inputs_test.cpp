@@ -126,7 +126,7 @@ TEST_P(TensorValueInputs, shapes_match_expected_outputs) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Testdata, TensorValueInputs, ::testing::ValuesIn(kCases),
-                         [](const ::testing::TestParamInfo<ValueCase>& info) { return std::string(info.param.name); });
+                         [](const ::testing::TestParamInfo<ValueCase>& param) { return std::string(param.param.name); });
 
 }  // namespace
 }  // namespace shapelint
