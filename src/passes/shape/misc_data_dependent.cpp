@@ -6,6 +6,7 @@
 // unknown on purpose.
 #include <fmt/format.h>
 
+#include "passes/shape/common.h"
 #include "passes/shape/merge.h"
 #include "passes/shape/misc_common.h"
 #include "passes/shape/ops.h"
@@ -37,13 +38,8 @@ void inferUnique(InferContext& ctx) {
     return;
   }
   if (!x.rankKnown()) return;
-  std::optional<size_t> a = normalizeAxis(*axis, x.rank());
-  if (!a) {
-    ctx.report(diag::RuleId::kInvalidAttribute)
-        .message(fmt::format("axis = {} is out of range for input {}", *axis, describeInput(ctx, 0)))
-        .help(fmt::format("pick an axis between {} and {}", -static_cast<int64_t>(x.rank()), x.rank() - 1));
-    return;
-  }
+  std::optional<size_t> a = axisOfInput(ctx, *axis, 0);
+  if (!a) return;
   ir::Shape y = x;
   y[*a] = ir::Dim();  // the number of unique slices along the axis
   ctx.setOutput(0, std::move(y), ctx.inputType(0));
@@ -61,13 +57,8 @@ void inferCompress(InferContext& ctx) {
     return;
   }
   if (!x.rankKnown()) return;
-  std::optional<size_t> a = normalizeAxis(*axis, x.rank());
-  if (!a) {
-    ctx.report(diag::RuleId::kInvalidAttribute)
-        .message(fmt::format("axis = {} is out of range for input {}", *axis, describeInput(ctx, 0)))
-        .help(fmt::format("pick an axis between {} and {}", -static_cast<int64_t>(x.rank()), x.rank() - 1));
-    return;
-  }
+  std::optional<size_t> a = axisOfInput(ctx, *axis, 0);
+  if (!a) return;
   ir::Shape y = x;
   y[*a] = ir::Dim();  // the number of selected slices
   ctx.setOutput(0, std::move(y), ctx.inputType(0));
