@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libonnx-testdata python3-onnx python3-numpy
   pre-commit git
+  help2man dpkg-dev
 )
 
 missing=()
