@@ -29,19 +29,26 @@ grep -q '|sub|' "$work/tree" || { echo "FAIL: --help lists no subcommands"; exit
 "$bin" rules | awk '/^SL[0-9]+ / { print $1; print $2 }' | sort >"$work/rules"
 [[ $(wc -l <"$work/rules") -ge 2 ]] || { echo "FAIL: shapelint rules listed no rules"; exit 1; }
 
-# ---- bash ---------------------------------------------------------------
-# complete WORD...: what bash offers for the last WORD (sorted, one a line).
+# ---- bash ----------------------------------------------------------------
+# The installed script loads in a clean bash and registers _shapelint for
+# `shapelint`; then it is sourced here, and each check sets COMP_WORDS and
+# COMP_CWORD and calls _shapelint as bash does on <Tab>.
+env -i HOME="$work" PATH="$PATH" bash --norc --noprofile -c '. "$1" && complete -p shapelint' bash "$bash_comp" \
+  >"$work/complete" 2>&1 || { cat "$work/complete"; echo "FAIL: sourcing $bash_comp"; exit 1; }
+grep -q -- "-F _shapelint shapelint$" "$work/complete" || { echo "FAIL: no completion for shapelint: $(cat "$work/complete")"; exit 1; }
+# shellcheck disable=SC1090
+. "$bash_comp"
+# complete_words WORD...: what bash offers for the last WORD (sorted, one a line).
 complete_words() {
-  env -i HOME="$work" PATH="$PATH" bash --norc --noprofile -c '
-    . "$1" || exit 3
-    complete -p shapelint | grep -q -- "-F _shapelint" || exit 4
-    shift
+  (
     COMP_WORDS=("$@")
     COMP_CWORD=$(($# - 1))
     COMP_LINE="$*"
     COMP_POINT=${#COMP_LINE}
+    set +u
     _shapelint shapelint "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-    printf "%s\n" "${COMPREPLY[@]}"' bash "$bash_comp" "$@" | sed '/^$/d' | sort -u
+    printf "%s\n" "${COMPREPLY[@]}"
+  ) | sed '/^$/d' | sort -u
 }
 # expect_words "WORDS..." EXPECTED...: the completion of WORDS is exactly EXPECTED.
 expect_words() {
@@ -52,7 +59,7 @@ expect_words() {
   [[ $words == *" " ]] && argv+=("")
   got=$(complete_words "${argv[@]}")
   want=$(printf '%s\n' "$@" | sed '/^$/d' | sort -u)
-  [[ $got == "$want" ]] || fail "bash: '$words<Tab>' gave [$(echo $got)], expected [$(echo $want)]"
+  [[ $got == "$want" ]] || fail "bash: '$words<Tab>' gave [${got//$'\n'/ }], expected [${want//$'\n'/ }]"
 }
 
 # Every command path: its subcommands after it, its options after '-'.
@@ -66,7 +73,7 @@ while IFS= read -r path; do
   fi
   # shellcheck disable=SC2086
   expect_words "$path -" $opts
-  # shellcheck disable=SC2086
+  # shellcheck disable=SC2046
   expect_words "$path --" $(grep -- '^--' <<<"$opts")
   # Every option with a fixed set of values completes them, as '--opt VALUE'
   # and as '--opt=VALUE' (which bash splits into '--opt' '=' 'VALUE').
@@ -77,6 +84,7 @@ while IFS= read -r path; do
     # shellcheck disable=SC2086
     expect_words "$path $opt = " $values
     first=${values%% *}
+    # shellcheck disable=SC2046
     expect_words "$path $opt = ${first:0:2}" $(tr ' ' '\n' <<<"$values" | grep "^${first:0:2}")
   done <"$work/tree"
 done <"$work/paths"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the tests in tests/install: reads the command tree from the
 # binary's own --help output, independently of cmake/shapelint_cli_docs.cmake.
 # help_tree BIN prints one line per fact, fields separated by '|':
@@ -8,7 +9,7 @@
 # PATH is the command words: 'shapelint', 'shapelint explain conv'.
 
 _help_tree_walk() {
-  local bin=$1 path=$2 section= line spec first name rest t
+  local bin=$1 path=$2 section='' line spec first name rest t
   local -a children=() names=() args=()
   read -ra args <<<"${path#shapelint}"
   while IFS= read -r line; do
