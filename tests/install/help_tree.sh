@@ -36,7 +36,7 @@ _help_tree_walk() {
               if [[ $t =~ ^[A-Z]+:\{(.*)\}$ ]]; then
                 echo "$path|choice|$name|${BASH_REMATCH[1]//,/ }"
               fi
-              if [[ $t =~ ^[A-Z]+ ]]; then
+              if [[ $t =~ ^[A-Z]+(:|$) ]]; then
                 echo "$path|value|$name"
                 break
               fi
