@@ -88,7 +88,11 @@ std::string renderGithub(const std::vector<ModelReport>& reports) {
   std::string out;
   for (const ModelReport& r : reports) {
     if (r.loadError) {
-      out += workflowCommand("error", r.path, kLoadErrorTitle, escapeForTerminal(*r.loadError));
+      // The loader's message starts with the path, which file= already gives.
+      std::string_view reason = *r.loadError;
+      const std::string prefix = r.path + ": ";
+      if (reason.substr(0, prefix.size()) == prefix) reason.remove_prefix(prefix.size());
+      out += workflowCommand("error", r.path, kLoadErrorTitle, escapeForTerminal(std::string(reason)));
       continue;
     }
     for (const diag::Diagnostic& d : r.diagnostics) {

@@ -65,7 +65,8 @@ def validate(validator, name, text):
     for r in rules:
         for key in ("shortDescription", "fullDescription", "help"):
             check(r.get(key, {}).get("text"), f"{name}: rule {r['id']} has {key}.text")
-        check(r["help"].get("markdown", "").startswith("# " + r["id"]), f"{name}: rule {r['id']} help is its doc page")
+        with open(os.path.join(SOURCE, "docs", "rules", r["id"] + ".md"), encoding="utf-8") as page:
+            check(r["help"].get("markdown") == page.read(), f"{name}: rule {r['id']} help is docs/rules/{r['id']}.md")
         check(r["defaultConfiguration"]["level"] in ("error", "warning", "note"), f"{name}: rule {r['id']} level")
     fingerprints = set()
     for res in run_["results"]:
