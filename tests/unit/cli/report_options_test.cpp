@@ -15,9 +15,9 @@ namespace shapelint::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using nlohmann::json;
 using testing::countLines;
 using testing::readFile;
-using nlohmann::json;
 
 const std::string kConcat = "tests/models/cli/concat_mismatch.onnx";
 const std::string kClean = "tests/models/cli/clean_convnet.onnx";
@@ -43,7 +43,8 @@ TEST_F(ReportOptionsTest, ExitCodesAreTheSameInEveryFormat) {
     EXPECT_EQ(run({"check", "--format", format, kClean}).exitCode, 0);
     EXPECT_EQ(run({"check", "--format", format, kConcat}).exitCode, 1);
     EXPECT_EQ(run({"check", "--format", format, kConcat, kTruncated}).exitCode, 2);
-    EXPECT_EQ(run({"check", "--format", format, "--fail-on", "note", "tests/models/cli/unknown_dims.onnx"}).exitCode, 1);
+    EXPECT_EQ(run({"check", "--format", format, "--fail-on", "note", "tests/models/cli/unknown_dims.onnx"}).exitCode,
+              1);
   }
 }
 

@@ -96,24 +96,25 @@ TEST(SarifReport, ResultNamesRuleNodeAndFile) {
 }
 
 TEST(SarifReport, SeverityBecomesLevel) {
-  const json results = sarifOf({model("m.onnx", {finding(RuleId::kFloorTruncation, Severity::kWarning, "p", "MaxPool", "w"),
-                                                  finding(RuleId::kUnsupportedOp, Severity::kNote, "q", "X", "n")})})
-                           ["runs"][0]["results"];
+  const json results = sarifOf(
+      {model("m.onnx", {finding(RuleId::kFloorTruncation, Severity::kWarning, "p", "MaxPool", "w"),
+                        finding(RuleId::kUnsupportedOp, Severity::kNote, "q", "X", "n")})})["runs"][0]["results"];
   EXPECT_EQ(results[0]["level"], "warning");
   EXPECT_EQ(results[1]["level"], "note");
 }
 
 TEST(SarifReport, GraphLevelFindingHasNoLogicalLocation) {
-  const json result = sarifOf({model("m.onnx", {finding(RuleId::kInputShapeUnused, Severity::kNote, "", "", "unused")})})
-      ["runs"][0]["results"][0];
+  const json result = sarifOf({model(
+      "m.onnx", {finding(RuleId::kInputShapeUnused, Severity::kNote, "", "", "unused")})})["runs"][0]["results"][0];
   EXPECT_EQ(result["message"]["text"], "unused");
   EXPECT_FALSE(result["locations"][0].contains("logicalLocations"));
 }
 
 TEST(SarifReport, PathsArePercentEncodedRelativeOrFileUris) {
   auto uriOf = [](const std::string& path) {
-    return sarifOf({model(path, {finding(RuleId::kUnsupportedOp, Severity::kNote, "n", "X", "m")})})
-        ["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    return sarifOf(
+        {model(path, {finding(RuleId::kUnsupportedOp, Severity::kNote, "n", "X",
+                              "m")})})["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
   };
   EXPECT_EQ(uriOf("./models/a b.onnx"), json::parse(R"({"uri": "models/a%20b.onnx", "uriBaseId": "%SRCROOT%"})"));
   // '%', '#', '?' and a ':' that would read as a scheme are encoded; é is two UTF-8 bytes.
@@ -134,9 +135,9 @@ TEST(SarifReport, FingerprintsAreStableAndTellRepeatsApart) {
   // The message is not part of it: a finding whose numbers change keeps its fingerprint.
   Diagnostic changed = a;
   changed.message = "axis 2, other numbers";
-  EXPECT_EQ(sarifOf({model("m.onnx", {changed})})["runs"][0]["results"][0]["partialFingerprints"]
-                   ["shapelintFingerprint/v1"],
-            first);
+  EXPECT_EQ(
+      sarifOf({model("m.onnx", {changed})})["runs"][0]["results"][0]["partialFingerprints"]["shapelintFingerprint/v1"],
+      first);
 }
 
 TEST(SarifReport, LoadErrorIsAToolExecutionNotification) {
@@ -151,19 +152,21 @@ TEST(SarifReport, LoadErrorIsAToolExecutionNotification) {
 
 TEST(SarifReport, ModelTextIsEscapedInMessagesAndValidUtf8Everywhere) {
   const std::string hostile = "n\x1b[2J\n\xe2\x80\xae\xff";  // ESC, newline, RIGHT-TO-LEFT OVERRIDE, invalid byte
-  const std::string text = renderSarif({model("m.onnx", {finding(RuleId::kUnsupportedOp, Severity::kNote, hostile,
-                                                                  "Op", "msg " + hostile)})},
-                                       SarifOptions{});
+  const std::string text = renderSarif(
+      {model("m.onnx", {finding(RuleId::kUnsupportedOp, Severity::kNote, hostile, "Op", "msg " + hostile)})},
+      SarifOptions{});
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
   const json result = json::parse(text)["runs"][0]["results"][0];
-  EXPECT_EQ(result["message"]["text"], "node 'n\\x1b[2J\\n\\xe2\\x80\\xae\\xff' (Op): msg n\\x1b[2J\\n\\xe2\\x80\\xae\\xff");
+  EXPECT_EQ(result["message"]["text"],
+            "node 'n\\x1b[2J\\n\\xe2\\x80\\xae\\xff' (Op): msg n\\x1b[2J\\n\\xe2\\x80\\xae\\xff");
   // The logical location keeps the name as data: JSON-escaped, the invalid byte replaced by U+FFFD.
   EXPECT_EQ(result["locations"][0]["logicalLocations"][0]["name"], "n\x1b[2J\n\xe2\x80\xae\xef\xbf\xbd");
 }
 
 TEST(SarifReport, StatisticsGoToRunProperties) {
-  const json run = sarifOf({model("m.onnx", {finding(RuleId::kIncompatibleMerge, Severity::kError, "c", "Concat", "m")})},
-                           /*statistics=*/true)["runs"][0];
+  const json run =
+      sarifOf({model("m.onnx", {finding(RuleId::kIncompatibleMerge, Severity::kError, "c", "Concat", "m")})},
+              /*statistics=*/true)["runs"][0];
   EXPECT_EQ(run["properties"]["statistics"]["rules"], json::parse(R"([{"code": "SL102", "rule": "incompatible-merge",
                                                                        "count": 1}])"));
   EXPECT_FALSE(sarifOf({})["runs"][0].contains("properties"));
@@ -175,9 +178,9 @@ TEST(GithubReport, OneCommandPerFinding) {
   Diagnostic d = finding(RuleId::kIncompatibleMerge, Severity::kError, "x", "Concat", "axis 2 has 64 and 65");
   d.details = {"a = 1"};
   d.help = "fix";
-  const std::string out =
-      renderGithub({model("models/u.onnx", {d, finding(RuleId::kFloorTruncation, Severity::kWarning, "p", "MaxPool", "w"),
-                                            finding(RuleId::kUnsupportedOp, Severity::kNote, "q", "Q", "n")})});
+  const std::string out = renderGithub(
+      {model("models/u.onnx", {d, finding(RuleId::kFloorTruncation, Severity::kWarning, "p", "MaxPool", "w"),
+                               finding(RuleId::kUnsupportedOp, Severity::kNote, "q", "Q", "n")})});
   EXPECT_EQ(out,
             "::error file=models/u.onnx,title=SL102 incompatible-merge::node 'x' (Concat): axis 2 has 64 and 65"
             "%0A  = a = 1%0A  help: fix\n"
@@ -189,10 +192,11 @@ TEST(GithubReport, EscapesDataAndProperties) {
   // GitHub's workflow-command escaping: '%' -> %25, CR -> %0D, LF -> %0A in
   // the message; in a property also ':' -> %3A and ',' -> %2C. Control
   // characters are first made visible by escapeForTerminal (\x1b, \n, \r).
-  const std::string out = renderGithub(
-      {model("dir,a:b%.onnx", {finding(RuleId::kUnsupportedOp, Severity::kNote, "a\x1b[31m\r\nb", "Op", "100% done")})});
-  EXPECT_EQ(out,
-            "::notice file=dir%2Ca%3Ab%25.onnx,title=SL001 unsupported-op::node 'a\\x1b[31m\\x0d\\nb' (Op): 100%25 done\n");
+  const std::string out = renderGithub({model(
+      "dir,a:b%.onnx", {finding(RuleId::kUnsupportedOp, Severity::kNote, "a\x1b[31m\r\nb", "Op", "100% done")})});
+  EXPECT_EQ(
+      out,
+      "::notice file=dir%2Ca%3Ab%25.onnx,title=SL001 unsupported-op::node 'a\\x1b[31m\\x0d\\nb' (Op): 100%25 done\n");
   EXPECT_EQ(out.find('\x1b'), std::string::npos);
 }
 
