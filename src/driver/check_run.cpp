@@ -15,6 +15,7 @@
 #include "check_model.h"
 #include "shapelint/driver/input_shape.h"
 #include "shapelint/onnx/loader.h"
+#include "shapelint/passes/shape_fn.h"
 
 namespace shapelint {
 namespace {
@@ -78,6 +79,13 @@ CheckRun runChecks(const CheckRequest& request) {
   }
   std::optional<Baseline> baseline;
   if (request.baselineFile) baseline = loadBaseline(*request.baselineFile);
+
+  // The pass's function-local statics (the rule table, the op index) are
+  // initialised thread-safely by the language; touching them here first also
+  // lets race detectors (valgrind --tool=helgrind) see them initialised
+  // before the threads start. Nothing else in the pass is shared.
+  (void)diag::allRules();
+  (void)passes::findShapeFn("", "Conv", 1);
 
   CheckRun run;
   run.reports.resize(request.paths.size());
