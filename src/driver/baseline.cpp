@@ -18,11 +18,12 @@ namespace {
 
 constexpr int kBaselineVersion = 1;
 
+// Absolute and without "." and "..", symlinks kept: a model is found and
+// keyed by the path it was given as, not by where a link points.
 fs::path absoluteNormal(const fs::path& path) {
   std::error_code ec;
-  fs::path out = fs::weakly_canonical(fs::absolute(path, ec), ec);
-  if (ec) out = fs::absolute(path, ec).lexically_normal();
-  return out;
+  const fs::path absolute = fs::absolute(path, ec);
+  return (ec ? path : absolute).lexically_normal();
 }
 
 std::string ruleName(const std::string& code) {

@@ -4,6 +4,8 @@
 //   shapelint check MODEL... [--format text|json] [--input-shape NAME:DIMS]...
 //                   [--fail-on error|warning|note] [-q|--quiet] [--color auto|always|never]
 //                   [--target onnx|onnxruntime|pytorch|all]
+//                   [--select RULES]... [--ignore RULES]... [--severity RULE=LEVEL]... [--exit-zero]
+//                   [--config FILE | --isolated] [--baseline FILE] [--write-baseline FILE] [-j N]
 //   shapelint explain conv|convtranspose|maxpool|avgpool --input I --kernel K [--stride S]
 //                   [--dilation D] [--pad P | --pads B,E] [--auto-pad notset|valid|same_upper|same_lower]
 //                   [--output-padding A] [--output-shape O] [--ceil-mode] [--format text|json]
@@ -11,8 +13,9 @@
 //   shapelint sizes MODEL [--dim H=LO..HI]... [--input-shape NAME:DIMS]... [--format text|json]
 //   shapelint --version
 //
-// Exit codes: 0 no finding at or above --fail-on, 1 some finding is, 2 usage
-// error or a model could not be loaded. explain: 0, or 2 for a usage error.
+// Exit codes: 0 no finding at or above --fail-on (or --exit-zero, or
+// --write-baseline), 1 some finding is, 2 usage error (also an invalid
+// configuration or baseline file) or a model could not be loaded. explain: 0, or 2 for a usage error.
 // infer: 0 written without error findings, 1 written with error findings
 // (printed on stderr), 2 usage error, or the model could not be loaded or
 // written (nothing is written then). sizes: 0 every given size valid, 1 a
