@@ -178,6 +178,8 @@ class Reader {
       ignore.nodePattern = str(*pattern, join(at, "node"));
       if (const toml::node* rule = entry.get("rule")) {
         ignore.rules = rule->is_array() ? ruleList(*rule, join(at, "rule")) : this->rule(*rule, join(at, "rule"));
+        // No rules would mean every rule: say so by leaving 'rule' out.
+        if (ignore.rules.none()) fail(rule->source(), fmt::format("{} names no rule", keyName(join(at, "rule"))));
       }
       out.push_back(std::move(ignore));
     }

@@ -127,6 +127,8 @@ TEST(ConfigErrors, NameFileLineColumnAndKey) {
             "dims, ignore-nodes)");
   EXPECT_EQ(errorOf("ignore-nodes = [{ rule = \"SL204\" }]\n"),
             "shapelint.toml:1:17: error: 'ignore-nodes[0]' needs a 'node' pattern");
+  EXPECT_EQ(errorOf("ignore-nodes = [{ node = \"a\", rule = [] }]\n"),
+            "shapelint.toml:1:38: error: 'ignore-nodes[0].rule' names no rule");
   EXPECT_EQ(errorOf("input-shape = [\"x:1x3\", \"x:2x3\"]\n"),
             "shapelint.toml:1:25: error: 'input-shape[1]': input 'x' is given more than once");
   EXPECT_EQ(errorOf("input-shape = [\"x:1x-3\"]\n"),
