@@ -1,23 +1,23 @@
 #include "shapelint/onnx/loader.h"
 
+#include <onnx/onnx_pb.h>
+
 #include <new>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
 
-#include <onnx/onnx_pb.h>
-
 #include "graph_builder.h"
 #include "model_proto.h"
 #include "proto_io.h"
+#include "skim.h"
+#include "tensor.h"
 
 namespace shapelint::onnx {
 namespace {
 
-LoadError errorAt(const std::string& path, const std::string& reason) {
-  return LoadError{path + ": " + reason};
-}
+LoadError errorAt(const std::string& path, const std::string& reason) { return LoadError{path + ": " + reason}; }
 
 // Why input that protobuf could not parse as a ModelProto is not a model.
 std::string describeUnparsable(std::string_view head) {
@@ -40,12 +40,14 @@ ir::Model buildModel(const ::onnx::ModelProto& proto, const std::string& path) {
 }
 
 // Checks a parse outcome and turns the parsed ModelProto into the IR.
-LoadResult toModel(const ParseOutcome& outcome, const ::onnx::ModelProto& proto, const std::string& path) {
+// `elided`: the tensors whose payload was skipped.
+LoadResult toModel(const ParseOutcome& outcome, const ::onnx::ModelProto& proto, const std::string& path,
+                   const ElidedTensors& elided = {}) {
   if (std::optional<std::string> problem = whyNotAModel(outcome, proto)) return errorAt(path, *problem);
 
   ir::Model model = buildModel(proto, path);
-  if (std::optional<std::string> problem = buildGraph(proto.graph(), model.graph))
-    return errorAt(path, *problem);
+  ElidedTensorsScope scope(elided);
+  if (std::optional<std::string> problem = buildGraph(proto.graph(), model.graph)) return errorAt(path, *problem);
   return LoadResult(std::move(model));
 }
 
@@ -79,19 +81,23 @@ std::optional<std::string> whyNotAModel(const ParseOutcome& outcome, const ::onn
   return std::nullopt;
 }
 
-LoadResult loadModel(const std::string& path) {
+LoadResult loadModel(const std::string& path, WeightBytes weights) {
   return guarded(path, [&] {
     ::onnx::ModelProto proto;
-    ParseOutcome outcome = parseFile(path, proto);
-    return toModel(outcome, proto, path);
+    if (weights == WeightBytes::kParse) return toModel(parseFile(path, proto), proto, path);
+    ElidedTensors elided;
+    ParseOutcome outcome = skimFile(path, proto, elided);
+    return toModel(outcome, proto, path, elided);
   });
 }
 
-LoadResult loadModelFromBytes(const std::string& bytes, const std::string& path) {
+LoadResult loadModelFromBytes(const std::string& bytes, const std::string& path, WeightBytes weights) {
   return guarded(path, [&] {
     ::onnx::ModelProto proto;
-    ParseOutcome outcome = parseBytes(bytes, proto);
-    return toModel(outcome, proto, path);
+    if (weights == WeightBytes::kParse) return toModel(parseBytes(bytes, proto), proto, path);
+    ElidedTensors elided;
+    ParseOutcome outcome = skimBytes(bytes, proto, elided);
+    return toModel(outcome, proto, path, elided);
   });
 }
 
