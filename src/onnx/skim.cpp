@@ -35,7 +35,7 @@ constexpr uint64_t kMaxLength = INT_MAX - 16;
 
 // Mapped pages this far behind the cursor are dropped from the process, so
 // that resident memory stays bounded when metadata fills most pages.
-constexpr size_t kReleaseStride = size_t{32} << 20;
+constexpr size_t kReleaseStride = size_t{2} << 20;
 
 // TensorProto field numbers (onnx.proto).
 constexpr uint32_t kTensorDims = 1;
