@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/io/coded_stream.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <string>
 #include <string_view>
@@ -33,9 +33,11 @@ constexpr uint32_t kFixed32 = 5;
 // protobuf rejects lengths this close to INT_MAX (ParseContext::kSlopBytes).
 constexpr uint64_t kMaxLength = INT_MAX - 16;
 
-// Mapped pages this far behind the cursor are dropped from the process, so
-// that resident memory stays bounded when metadata fills most pages.
-constexpr size_t kReleaseStride = size_t{2} << 20;
+// The first read after a skip is this small, so that little of the next
+// payload is read with the header before it; reads in a row grow to
+// kMaxReadSize.
+constexpr size_t kMinReadSize = 4096;
+constexpr size_t kMaxReadSize = 256 * 1024;
 
 // TensorProto field numbers (onnx.proto).
 constexpr uint32_t kTensorDims = 1;
@@ -105,9 +107,97 @@ enum class Action {
 struct Field {
   uint32_t number = 0;
   uint32_t wireType = 0;
-  const uint8_t* begin = nullptr;    // its tag
-  const uint8_t* payload = nullptr;  // after the tag (and the length)
-  const uint8_t* end = nullptr;      // the payload's end, for length-delimited fields
+  uint64_t end = 0;  // the payload's end, for length-delimited fields
+  // The tag and length bytes as read.
+  uint8_t header[16] = {};
+  size_t headerSize = 0;
+};
+
+// The input, read forward: a file read with pread at the offsets needed, so
+// that skipped bytes are never read, or bytes in memory.
+class Source {
+ public:
+  Source(int fd, uint64_t size) : fd_(fd), size_(size) {}
+  Source(const uint8_t* data, uint64_t size) : data_(data), size_(size), bufferSize_(size) {}
+
+  uint64_t pos() const { return pos_; }
+  uint64_t size() const { return size_; }
+  // The errno of a failed read, or 0.
+  int error() const { return error_; }
+
+  // The byte at pos(), which must be below size(); false when it cannot be read.
+  bool next(uint8_t& byte) {
+    if (pos_ - bufferStart_ >= bufferSize_ && !refill()) return false;
+    byte = data_[pos_ - bufferStart_];
+    ++pos_;
+    return true;
+  }
+
+  // Moves forward to `to` (at most size()) without reading.
+  void skipTo(uint64_t to) { pos_ = to; }
+
+  // Appends the `count` bytes at pos() to `out`.
+  bool append(uint64_t count, std::string& out) {
+    while (count > 0) {
+      if (pos_ - bufferStart_ >= bufferSize_ && !refill()) return false;
+      const uint64_t available = std::min(count, bufferStart_ + bufferSize_ - pos_);
+      out.append(reinterpret_cast<const char*>(data_ + (pos_ - bufferStart_)), available);
+      pos_ += available;
+      count -= available;
+    }
+    return true;
+  }
+
+ private:
+  // Reads from pos(): little right after a skip, more when reads follow.
+  bool refill() {
+    if (fd_ < 0 || pos_ >= size_) return false;
+    const bool sequential = pos_ == bufferStart_ + bufferSize_;
+    readSize_ = sequential ? std::min(readSize_ * 2, kMaxReadSize) : kMinReadSize;
+    buffer_.resize(kMaxReadSize);
+    const auto wanted = static_cast<size_t>(std::min<uint64_t>(readSize_, size_ - pos_));
+    ssize_t got = -1;
+    do {
+      got = ::pread(fd_, buffer_.data(), wanted, static_cast<off_t>(pos_));
+    } while (got < 0 && errno == EINTR);
+    if (got <= 0) {  // an error, or the file shrank
+      if (got < 0) error_ = errno;
+      return false;
+    }
+    data_ = buffer_.data();
+    bufferStart_ = pos_;
+    bufferSize_ = static_cast<uint64_t>(got);
+    return true;
+  }
+
+  int fd_ = -1;
+  const uint8_t* data_ = nullptr;
+  uint64_t size_ = 0;
+  uint64_t pos_ = 0;
+  uint64_t bufferStart_ = 0;  // the offset of data_[0]
+  uint64_t bufferSize_ = 0;
+  std::vector<uint8_t> buffer_;
+  size_t readSize_ = kMinReadSize;
+  int error_ = 0;
+};
+
+// Decodes a varint from `bytes` at `offset`; false when it is incomplete.
+bool decodeVarint(std::string_view bytes, size_t& offset, uint64_t& out) {
+  uint64_t value = 0;
+  for (int i = 0; i < 10 && offset < bytes.size(); ++i) {
+    const auto byte = static_cast<uint8_t>(bytes[offset++]);
+    value |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
+    if (byte < 0x80) {
+      out = value;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Ignores the fields merged into a message.
+struct IgnoreMerged {
+  void operator()(const Field&, std::string_view) const {}
 };
 
 // What the dims and type read so far say about a tensor's payload.
@@ -145,19 +235,14 @@ class TensorSizing {
   uint64_t keptBytes_ = 0;
 };
 
-// Walks a serialized ModelProto in [begin, end).
+// Walks a serialized ModelProto.
 class Skimmer {
  public:
-  Skimmer(const uint8_t* begin, const uint8_t* end, bool mapped, ElidedTensors& elided)
-      : base_(begin),
-        p_(begin),
-        end_(end),
-        mapped_(mapped),
-        elided_(elided),
-        scratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2) {}
+  Skimmer(Source& source, ElidedTensors& elided)
+      : src_(source), elided_(elided), scratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2) {}
 
   bool skimModel(::onnx::ModelProto& model) {
-    return walk(model, knownFieldsOf<::onnx::ModelProto>(), end_, 0, [&](const Field& f) {
+    return walk(model, knownFieldsOf<::onnx::ModelProto>(), src_.size(), 0, [&](const Field& f) {
       if (f.wireType != kLengthDelimited) return Action::kMerge;
       switch (f.number) {
         case 7:
@@ -180,59 +265,46 @@ class Skimmer {
 
   // A GraphProto at protobuf nesting `level` and subgraph nesting `depth`;
   // `wantValues`: its tensors may be read for values.
-  bool skimGraph(::onnx::GraphProto& graph, const uint8_t* limit, int level, int depth, bool wantValues) {
+  bool skimGraph(::onnx::GraphProto& graph, uint64_t limit, int level, int depth, bool wantValues) {
     int nodeIndex = 0;
     return walk(graph, knownFieldsOf<::onnx::GraphProto>(), limit, level, [&](const Field& f) {
       if (f.wireType != kLengthDelimited) return Action::kMerge;
-      bool ok = true;
       switch (f.number) {
         case 1:
-          ok = skimNode(*graph.add_node(), f.end, level + 1, depth, wantValues, nodeIndex++);
-          break;
+          return consumed(skimNode(*graph.add_node(), f.end, level + 1, depth, wantValues, nodeIndex++));
         case 5:
-          ok = skimTensor(*graph.add_initializer(), f.end, level + 1, wantValues);
-          break;
+          return consumed(skimTensor(*graph.add_initializer(), f.end, level + 1, wantValues));
         case 15:
-          ok = skimSparseTensor(*graph.add_sparse_initializer(), f.end, level + 1);
-          break;
+          return consumed(skimSparseTensor(*graph.add_sparse_initializer(), f.end, level + 1));
         default:
           return Action::kMerge;
       }
-      releaseBehind();
-      return consumed(ok);
     });
   }
 
-  bool skimNode(::onnx::NodeProto& node, const uint8_t* limit, int level, int depth, bool wantValues, int index) {
-    std::string_view name;
-    std::string_view opType;
-    return walk(node, knownFieldsOf<::onnx::NodeProto>(), limit, level, [&](const Field& f) {
-      if (f.wireType != kLengthDelimited) return Action::kMerge;
-      auto text = [&] { return std::string_view(reinterpret_cast<const char*>(f.payload), f.end - f.payload); };
-      switch (f.number) {
-        case 3:
-          name = text();
-          return Action::kMerge;
-        case 4:
-          opType = text();
-          return Action::kMerge;
-        case 5: {
-          auto describe = [&] {
-            if (!name.empty()) return fmt::format("node '{}' ({})", escaped(name), escaped(opType));
-            return fmt::format("unnamed node {} ({})", index, escaped(opType));
-          };
-          return consumed(skimAttribute(*node.add_attribute(), f.end, level + 1, depth, wantValues, describe));
-        }
-        default:
-          return Action::kMerge;
-      }
-    });
+  bool skimNode(::onnx::NodeProto& node, uint64_t limit, int level, int depth, bool wantValues, int index) {
+    std::string name;
+    std::string opType;
+    auto describe = [&] {
+      if (!name.empty()) return fmt::format("node '{}' ({})", escaped(name), escaped(opType));
+      return fmt::format("unnamed node {} ({})", index, escaped(opType));
+    };
+    auto onField = [&](const Field& f) {
+      if (f.wireType != kLengthDelimited || f.number != 5) return Action::kMerge;
+      return consumed(skimAttribute(*node.add_attribute(), f.end, level + 1, depth, wantValues, describe));
+    };
+    auto onMerged = [&](const Field& f, std::string_view payload) {
+      if (f.wireType != kLengthDelimited) return;
+      if (f.number == 3) name = payload;
+      if (f.number == 4) opType = payload;
+    };
+    return walk(node, knownFieldsOf<::onnx::NodeProto>(), limit, level, onField, onMerged);
   }
 
   template <typename Describe>
-  bool skimAttribute(::onnx::AttributeProto& attribute, const uint8_t* limit, int level, int depth, bool wantValues,
+  bool skimAttribute(::onnx::AttributeProto& attribute, uint64_t limit, int level, int depth, bool wantValues,
                      const Describe& describeNode) {
-    auto subgraph = [&](::onnx::GraphProto& graph, const uint8_t* end) {
+    auto subgraph = [&](::onnx::GraphProto& graph, uint64_t end) {
       if (depth + 1 > kMaxSubgraphDepth) {
         failure_ = fmt::format("subgraphs nested deeper than {} levels at {}", kMaxSubgraphDepth, describeNode());
         return false;
@@ -260,7 +332,7 @@ class Skimmer {
     });
   }
 
-  bool skimFunction(::onnx::FunctionProto& function, const uint8_t* limit, int level) {
+  bool skimFunction(::onnx::FunctionProto& function, uint64_t limit, int level) {
     int nodeIndex = 0;
     return walk(function, knownFieldsOf<::onnx::FunctionProto>(), limit, level, [&](const Field& f) {
       if (f.wireType != kLengthDelimited || f.number != 7) return Action::kMerge;
@@ -268,7 +340,7 @@ class Skimmer {
     });
   }
 
-  bool skimTrainingInfo(::onnx::TrainingInfoProto& info, const uint8_t* limit, int level) {
+  bool skimTrainingInfo(::onnx::TrainingInfoProto& info, uint64_t limit, int level) {
     return walk(info, knownFieldsOf<::onnx::TrainingInfoProto>(), limit, level, [&](const Field& f) {
       if (f.wireType != kLengthDelimited) return Action::kMerge;
       switch (f.number) {
@@ -282,7 +354,7 @@ class Skimmer {
     });
   }
 
-  bool skimSparseTensor(::onnx::SparseTensorProto& sparse, const uint8_t* limit, int level) {
+  bool skimSparseTensor(::onnx::SparseTensorProto& sparse, uint64_t limit, int level) {
     return walk(sparse, knownFieldsOf<::onnx::SparseTensorProto>(), limit, level, [&](const Field& f) {
       if (f.wireType != kLengthDelimited) return Action::kMerge;
       switch (f.number) {
@@ -298,28 +370,13 @@ class Skimmer {
 
   // A TensorProto: its payload fields are kept only while the dims and type
   // read so far allow a small constant (and `wantValues`).
-  bool skimTensor(::onnx::TensorProto& tensor, const uint8_t* limit, int level, bool wantValues) {
+  bool skimTensor(::onnx::TensorProto& tensor, uint64_t limit, int level, bool wantValues) {
     TensorSizing sizing;
     if (!wantValues) sizing.elide();
-    const bool ok = walk(tensor, knownFieldsOf<::onnx::TensorProto>(), limit, level, [&](const Field& f) {
-      if (f.number == kTensorDims) {
-        const uint8_t* q = f.payload;
-        uint64_t dim = 0;
-        if (f.wireType == kVarint && readVarint(q, limit, dim)) sizing.addDim(dim);
-        if (f.wireType == kLengthDelimited)
-          while (q < f.end && readVarint(q, f.end, dim)) sizing.addDim(dim);
-        return Action::kMerge;
-      }
-      if (f.number == kTensorDataType) {
-        const uint8_t* q = f.payload;
-        uint64_t type = 0;
-        if (f.wireType == kVarint && readVarint(q, limit, type)) sizing.setType(type);
-        return Action::kMerge;
-      }
+    auto onField = [&](const Field& f) {
       if (!isTensorPayload(f.number)) return Action::kMerge;
-      // Unpacked elements and wrongly typed fields are at most a few bytes;
-      // their size is known once they are skipped.
-      const uint64_t bytes = f.wireType == kLengthDelimited ? static_cast<uint64_t>(f.end - f.payload) : 16;
+      // Unpacked elements and wrongly typed fields are a few bytes.
+      const uint64_t bytes = f.wireType == kLengthDelimited ? f.end - src_.pos() : 16;
       if (sizing.keeps(bytes)) return Action::kMerge;
       sizing.elide();
       elided_.insert(&tensor);
@@ -327,36 +384,47 @@ class Skimmer {
       if (f.wireType == kLengthDelimited && f.number == kTensorFloatData && bytes % 4 != 0) return Action::kFail;
       if (f.wireType == kLengthDelimited && f.number == kTensorDoubleData && bytes % 8 != 0) return Action::kFail;
       return Action::kSkip;
-    });
+    };
+    auto onMerged = [&](const Field& f, std::string_view payload) {
+      size_t offset = 0;
+      uint64_t value = 0;
+      if (f.number == kTensorDims && f.wireType == kVarint && decodeVarint(payload, offset, value))
+        sizing.addDim(value);
+      if (f.number == kTensorDims && f.wireType == kLengthDelimited)
+        while (offset < payload.size() && decodeVarint(payload, offset, value)) sizing.addDim(value);
+      if (f.number == kTensorDataType && f.wireType == kVarint && decodeVarint(payload, offset, value))
+        sizing.setType(value);
+    };
+    const bool ok = walk(tensor, knownFieldsOf<::onnx::TensorProto>(), limit, level, onField, onMerged);
     if (!wantValues) elided_.insert(&tensor);
     return ok;
   }
 
   // Walks the fields of `message` up to `limit`, calling `onField` for the
-  // fields its schema knows. Fields left to protobuf are merged in one parse
-  // at the end: the walked messages have no oneofs, so only the order within
-  // a field matters, and that is kept.
-  template <typename OnField>
-  bool walk(pb::MessageLite& message, const KnownFields& known, const uint8_t* limit, int level,
-            const OnField& onField) {
+  // fields its schema knows, and `onMerged` with the payload of those it
+  // leaves to protobuf. Those are merged in one parse at the end: the walked
+  // messages have no oneofs, so only the order within a field matters, and
+  // that is kept. Groups and unknown fields are skipped: a full parse keeps
+  // them as unknown fields, which nothing reads.
+  template <typename OnField, typename OnMerged = IgnoreMerged>
+  bool walk(pb::MessageLite& message, const KnownFields& known, uint64_t limit, int level, const OnField& onField,
+            const OnMerged& onMerged = {}) {
     if (level > kProtobufRecursionLimit) return false;
     std::string& pending = scratch_[static_cast<size_t>(level)];
     pending.clear();
-    while (p_ < limit) {
+    while (src_.pos() < limit) {
       Field f;
-      f.begin = p_;
       uint32_t tag = 0;
-      if (!readTag(limit, tag)) return false;
+      if (!readTag(limit, tag, f)) return false;
       f.number = tag >> 3;
       f.wireType = tag & 7;
       if (f.number == 0 || f.wireType == kEndGroup || f.wireType > kFixed32) return false;
       if (f.wireType == kLengthDelimited) {
         uint64_t length = 0;
-        if (!readLength(limit, length)) return false;
-        f.end = p_ + length;
+        if (!readLength(limit, length, &f)) return false;
+        f.end = src_.pos() + length;
       }
-      f.payload = p_;
-      Action action = known.contains(f.number) ? onField(f) : Action::kSkip;
+      const Action action = known.contains(f.number) && f.wireType != kStartGroup ? onField(f) : Action::kSkip;
       switch (action) {
         case Action::kFail:
           return false;
@@ -365,11 +433,15 @@ class Skimmer {
         case Action::kSkip:
           if (!skipField(f, limit, level)) return false;
           break;
-        case Action::kMerge:
-          if (!skipField(f, limit, level)) return false;
-          pending.append(reinterpret_cast<const char*>(f.begin), static_cast<size_t>(p_ - f.begin));
+        case Action::kMerge: {
+          pending.append(reinterpret_cast<const char*>(f.header), f.headerSize);
+          const size_t payloadStart = pending.size();
+          if (!copyField(f, limit, pending)) return false;
+          onMerged(f, std::string_view(pending).substr(payloadStart));
           break;
+        }
       }
+      if (src_.pos() > limit) return false;
     }
     return merge(message, pending, level);
   }
@@ -384,18 +456,41 @@ class Skimmer {
     return message.MergePartialFromCodedStream(&input) && input.ConsumedEntireMessage();
   }
 
-  // Moves past the field whose tag (and length) were read.
-  bool skipField(const Field& f, const uint8_t* limit, int level) {
-    uint64_t ignored = 0;
+  // Appends the payload of a (non-group) field whose tag (and length) were read.
+  bool copyField(const Field& f, uint64_t limit, std::string& out) {
     switch (f.wireType) {
       case kVarint:
-        return readVarint(p_, limit, ignored);
+        for (int i = 0; i < 10 && src_.pos() < limit; ++i) {
+          uint8_t byte = 0;
+          if (!src_.next(byte)) return false;
+          out += static_cast<char>(byte);
+          if (byte < 0x80) return true;
+        }
+        return false;
+      case kFixed64:
+        return limit - src_.pos() >= 8 && src_.append(8, out);
+      case kFixed32:
+        return limit - src_.pos() >= 4 && src_.append(4, out);
+      case kLengthDelimited:
+        return src_.append(f.end - src_.pos(), out);
+      default:
+        return false;
+    }
+  }
+
+  // Moves past the field whose tag (and length) were read.
+  bool skipField(const Field& f, uint64_t limit, int level) {
+    switch (f.wireType) {
+      case kVarint: {
+        uint64_t ignored = 0;
+        return readVarint(limit, ignored);
+      }
       case kFixed64:
         return advance(limit, 8);
       case kFixed32:
         return advance(limit, 4);
       case kLengthDelimited:
-        p_ = f.end;
+        src_.skipTo(f.end);
         return true;
       case kStartGroup:
         return skipGroup(f.number, limit, level + 1);
@@ -406,37 +501,39 @@ class Skimmer {
 
   // Skips a group's fields up to its end tag, as protobuf's parse of an
   // unknown group does.
-  bool skipGroup(uint32_t number, const uint8_t* limit, int level) {
+  bool skipGroup(uint32_t number, uint64_t limit, int level) {
     if (level > kProtobufRecursionLimit) return false;
-    while (p_ < limit) {
-      uint32_t tag = 0;
-      if (!readTag(limit, tag)) return false;
+    while (src_.pos() < limit) {
       Field f;
+      uint32_t tag = 0;
+      if (!readTag(limit, tag, f)) return false;
       f.number = tag >> 3;
       f.wireType = tag & 7;
       if (f.wireType == kEndGroup) return f.number == number;
       if (f.number == 0 || f.wireType > kFixed32) return false;
       if (f.wireType == kLengthDelimited) {
         uint64_t length = 0;
-        if (!readLength(limit, length)) return false;
-        f.end = p_ + length;
+        if (!readLength(limit, length, &f)) return false;
+        f.end = src_.pos() + length;
       }
       if (!skipField(f, limit, level)) return false;
     }
     return false;  // no end tag
   }
 
-  bool advance(const uint8_t* limit, size_t bytes) {
-    if (static_cast<size_t>(limit - p_) < bytes) return false;
-    p_ += bytes;
+  bool advance(uint64_t limit, uint64_t bytes) {
+    if (limit - src_.pos() < bytes) return false;
+    src_.skipTo(src_.pos() + bytes);
     return true;
   }
 
   // A tag as protobuf reads it: at most 5 bytes, kept modulo 2^32.
-  bool readTag(const uint8_t* limit, uint32_t& tag) {
+  bool readTag(uint64_t limit, uint32_t& tag, Field& f) {
     uint32_t value = 0;
-    for (int i = 0; i < 5 && p_ < limit; ++i) {
-      const uint8_t byte = *p_++;
+    for (int i = 0; i < 5 && src_.pos() < limit; ++i) {
+      uint8_t byte = 0;
+      if (!src_.next(byte)) return false;
+      f.header[f.headerSize++] = byte;
       value |= static_cast<uint32_t>(byte & 0x7f) << (7 * i);
       if (byte < 0x80) {
         tag = value;
@@ -447,10 +544,11 @@ class Skimmer {
   }
 
   // A varint: at most 10 bytes, kept modulo 2^64.
-  static bool readVarint(const uint8_t*& q, const uint8_t* limit, uint64_t& out) {
+  bool readVarint(uint64_t limit, uint64_t& out) {
     uint64_t value = 0;
-    for (int i = 0; i < 10 && q < limit; ++i) {
-      const uint8_t byte = *q++;
+    for (int i = 0; i < 10 && src_.pos() < limit; ++i) {
+      uint8_t byte = 0;
+      if (!src_.next(byte)) return false;
       value |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
       if (byte < 0x80) {
         out = value;
@@ -462,65 +560,44 @@ class Skimmer {
 
   // A length as protobuf reads it (at most 5 bytes, below 2 GiB), which
   // must fit before `limit`.
-  bool readLength(const uint8_t* limit, uint64_t& length) {
+  bool readLength(uint64_t limit, uint64_t& length, Field* f) {
     uint64_t value = 0;
-    for (int i = 0; i < 5 && p_ < limit; ++i) {
-      const uint8_t byte = *p_++;
+    for (int i = 0; i < 5 && src_.pos() < limit; ++i) {
+      uint8_t byte = 0;
+      if (!src_.next(byte)) return false;
+      if (f != nullptr) f->header[f->headerSize++] = byte;
       if (i == 4 && byte >= 8) return false;
       value |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
       if (byte < 0x80) {
         length = value;
-        return value <= kMaxLength && value <= static_cast<uint64_t>(limit - p_);
+        return value <= kMaxLength && value <= limit - src_.pos();
       }
     }
     return false;
   }
 
-  // Drops mapped pages well behind the cursor: everything kept was copied.
-  void releaseBehind() {
-    if (!mapped_) return;
-    const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-    const size_t done = static_cast<size_t>(p_ - base_) / page * page;
-    if (done - released_ < kReleaseStride) return;
-    ::madvise(const_cast<uint8_t*>(base_) + released_, done - released_, MADV_DONTNEED);
-    released_ = done;
-  }
-
-  const uint8_t* base_;
-  const uint8_t* p_;
-  const uint8_t* end_;
-  bool mapped_;
-  size_t released_ = 0;
+  Source& src_;
   ElidedTensors& elided_;
   std::vector<std::string> scratch_;  // per nesting level: the fields left to protobuf
   std::string failure_;
 };
 
-ParseOutcome skimSpan(const uint8_t* data, size_t size, bool mapped, ::onnx::ModelProto& model, ElidedTensors& elided) {
+ParseOutcome skimSource(Source& source, std::string head, ::onnx::ModelProto& model, ElidedTensors& elided) {
   ParseOutcome outcome;
-  outcome.head.assign(reinterpret_cast<const char*>(data), std::min(size, kHeadSize));
-  if (size == 0) return outcome;
-  Skimmer skimmer(data, data + size, mapped, elided);
+  outcome.head = std::move(head);
+  if (source.size() == 0) return outcome;
+  Skimmer skimmer(source, elided);
   outcome.parsed = skimmer.skimModel(model);
   if (!skimmer.failure().empty()) {
     outcome.failure = skimmer.failure();
     outcome.parsed = false;
   }
+  if (source.error() != 0) {
+    outcome.failure = "cannot read: " + std::error_code(source.error(), std::generic_category()).message();
+    outcome.parsed = false;
+  }
   return outcome;
 }
-
-// Unmaps a mapping when it goes out of scope.
-class Mapping {
- public:
-  Mapping(void* base, size_t size) : base_(base), size_(size) {}
-  ~Mapping() { ::munmap(base_, size_); }
-  Mapping(const Mapping&) = delete;
-  Mapping& operator=(const Mapping&) = delete;
-
- private:
-  void* base_;
-  size_t size_;
-};
 
 }  // namespace
 
@@ -541,14 +618,17 @@ ParseOutcome skimFile(const std::string& path, ::onnx::ModelProto& model, Elided
   } closer{fd};
 
   if (S_ISREG(info.st_mode) && info.st_size > 0) {
-    const auto size = static_cast<size_t>(info.st_size);
-    void* base = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (base != MAP_FAILED) {
-      Mapping mapping(base, size);
-      return skimSpan(static_cast<const uint8_t*>(base), size, true, model, elided);
+    Source source(fd, static_cast<uint64_t>(info.st_size));
+    std::string head;
+    for (uint8_t byte = 0; head.size() < kHeadSize && source.next(byte);) head += static_cast<char>(byte);
+    if (source.error() != 0) {
+      outcome.failure = "cannot read: " + std::error_code(source.error(), std::generic_category()).message();
+      return outcome;
     }
+    source.skipTo(0);
+    return skimSource(source, std::move(head), model, elided);
   }
-  // Pipes, and files that cannot be mapped, are read whole.
+  // Pipes, and files whose size is not known, are read whole.
   std::string bytes;
   if (int error = readAll(fd, bytes); error != 0) {
     outcome.failure = "cannot read: " + std::error_code(error, std::generic_category()).message();
@@ -558,7 +638,8 @@ ParseOutcome skimFile(const std::string& path, ::onnx::ModelProto& model, Elided
 }
 
 ParseOutcome skimBytes(std::string_view bytes, ::onnx::ModelProto& model, ElidedTensors& elided) {
-  return skimSpan(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), false, model, elided);
+  Source source(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  return skimSource(source, std::string(bytes.substr(0, kHeadSize)), model, elided);
 }
 
 }  // namespace shapelint::onnx

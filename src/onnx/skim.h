@@ -29,9 +29,11 @@ inline constexpr int64_t kMaxKeptRealElements = 64;
 bool skimKeepsValues(int32_t type, int64_t count);
 
 // Like parseFile into `model`, but tensor payloads that cannot be a small
-// constant are skipped: not copied and, for regular files (memory-mapped),
-// never paged in. The tensors so skipped are added to `elided`. Fields
-// unknown to the ONNX schema are skipped too. Rejects what protobuf's parse
+// constant are skipped: a regular file is read with pread at the offsets
+// needed, so their bytes are neither copied nor read (pipes are read whole).
+// The tensors so skipped are added to `elided`. Fields unknown to the ONNX
+// schema, and groups, are skipped too (a full parse keeps them as unknown
+// fields, which nothing reads). Files over 2 GiB are fine. Rejects what protobuf's parse
 // rejects, except malformed varints inside a skipped packed payload; a
 // subgraph nested deeper than kMaxSubgraphDepth is a failure naming its node.
 ParseOutcome skimFile(const std::string& path, ::onnx::ModelProto& model, ElidedTensors& elided);

@@ -339,6 +339,28 @@ TEST(SkimDeathTest, SkippedPayloadBytesAreNeverRead) {
       ::testing::ExitedWithCode(0), "");
 }
 
+// From a file (read with pread): the payload regions overwritten with 0xff
+// make packed varints that protobuf rejects; skimming never reads them.
+TEST(Skim, FileWithGarbagePayloadsLoadsLikeTheOriginal) {
+  const std::string bytes = payloadModel().SerializeAsString();
+  std::string garbage = bytes;
+  for (char fill : {'\xa1', '\xa2', '\x7f', '\xa3', '\xa4'}) {
+    size_t at = garbage.find(std::string(1024, fill));
+    while (at < garbage.size() && garbage[at] == fill) garbage[at++] = '\xff';
+  }
+  ASSERT_NE(garbage, bytes);
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("shapelint_skim_" + std::to_string(::getpid()) + ".onnx");
+  { std::ofstream(path, std::ios::binary) << garbage; }
+  const std::string skimmed = dump(loadModel(path.string(), WeightBytes::kSkip));
+  const std::string parsed = dump(loadModel(path.string(), WeightBytes::kParse));
+  std::filesystem::remove(path);
+  EXPECT_EQ(parsed, "error: " + path.string() + ": truncated or corrupt (protobuf parsing failed)");
+  std::string expected = dump(loadModelFromBytes(bytes, path.string(), WeightBytes::kSkip));
+  EXPECT_EQ(skimmed, expected);
+  EXPECT_THAT(skimmed, HasSubstr("node 'out_node'"));
+}
+
 // --- invalid input: the same error as the full parse ----------------------------------------
 
 TEST(Skim, EveryTruncationGivesTheFullParseError) {
