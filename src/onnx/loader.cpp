@@ -1,5 +1,6 @@
 #include "shapelint/onnx/loader.h"
 
+#include <google/protobuf/arena.h>
 #include <onnx/onnx_pb.h>
 
 #include <new>
@@ -51,6 +52,15 @@ LoadResult toModel(const ParseOutcome& outcome, const ::onnx::ModelProto& proto,
   return LoadResult(std::move(model));
 }
 
+// A skimmed model is many small messages without their weights: an arena
+// allocates them in large blocks and frees them at once.
+google::protobuf::ArenaOptions skimArenaOptions() {
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 64 * 1024;
+  options.max_block_size = 4 * 1024 * 1024;
+  return options;
+}
+
 // Runs `load`, turning allocation failures on absurd input into a LoadError.
 template <typename Load>
 LoadResult guarded(const std::string& path, Load load) {
@@ -83,8 +93,12 @@ std::optional<std::string> whyNotAModel(const ParseOutcome& outcome, const ::onn
 
 LoadResult loadModel(const std::string& path, WeightBytes weights) {
   return guarded(path, [&] {
-    ::onnx::ModelProto proto;
-    if (weights == WeightBytes::kParse) return toModel(parseFile(path, proto), proto, path);
+    if (weights == WeightBytes::kParse) {
+      ::onnx::ModelProto proto;
+      return toModel(parseFile(path, proto), proto, path);
+    }
+    google::protobuf::Arena arena(skimArenaOptions());
+    auto& proto = *google::protobuf::Arena::CreateMessage<::onnx::ModelProto>(&arena);
     ElidedTensors elided;
     ParseOutcome outcome = skimFile(path, proto, elided);
     return toModel(outcome, proto, path, elided);
@@ -93,8 +107,12 @@ LoadResult loadModel(const std::string& path, WeightBytes weights) {
 
 LoadResult loadModelFromBytes(const std::string& bytes, const std::string& path, WeightBytes weights) {
   return guarded(path, [&] {
-    ::onnx::ModelProto proto;
-    if (weights == WeightBytes::kParse) return toModel(parseBytes(bytes, proto), proto, path);
+    if (weights == WeightBytes::kParse) {
+      ::onnx::ModelProto proto;
+      return toModel(parseBytes(bytes, proto), proto, path);
+    }
+    google::protobuf::Arena arena(skimArenaOptions());
+    auto& proto = *google::protobuf::Arena::CreateMessage<::onnx::ModelProto>(&arena);
     ElidedTensors elided;
     ParseOutcome outcome = skimBytes(bytes, proto, elided);
     return toModel(outcome, proto, path, elided);
