@@ -361,6 +361,66 @@ TEST(Skim, FileWithGarbagePayloadsLoadsLikeTheOriginal) {
   EXPECT_THAT(skimmed, HasSubstr("node 'out_node'"));
 }
 
+std::string varint(uint64_t value) {
+  std::string out;
+  for (; value >= 0x80; value >>= 7) out += static_cast<char>((value & 0x7f) | 0x80);
+  return out + static_cast<char>(value);
+}
+
+// A 2.4 GB model, sparse on disk: two occurrences of the graph field (which
+// protobuf merges), each with a 1.2 GB float initializer whose raw_data is a
+// hole. Protobuf cannot parse it; skimming reads a few kilobytes.
+TEST(Skim, StreamsFilesLargerThan2GiB) {
+  constexpr uint64_t kPayload = 1'200'000'000;
+  auto graphHead = [&](const std::string& name, bool withNode) {
+    ::onnx::GraphProto graph;
+    if (withNode) {
+      ::onnx::NodeProto& node = *graph.add_node();
+      node.set_op_type("Add");
+      node.set_name("add");
+      node.add_input("w1");
+      node.add_input("w2");
+      node.add_output("y");
+      graph.add_output()->set_name("y");
+    }
+    ::onnx::TensorProto tensor;
+    tensor.set_name(name);
+    tensor.set_data_type(::onnx::TensorProto::FLOAT);
+    tensor.add_dims(static_cast<int64_t>(kPayload / 4));
+    const std::string tensorHead = tensor.SerializeAsString() + "\x4a" + varint(kPayload);
+    const std::string head = graph.SerializeAsString() + "\x2a" + varint(tensorHead.size() + kPayload) + tensorHead;
+    return "\x3a" + varint(head.size() + kPayload) + head;
+  };
+  ::onnx::ModelProto model;
+  model.set_ir_version(8);
+  model.add_opset_import()->set_version(17);
+
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("shapelint_skim_big_" + std::to_string(::getpid()) + ".onnx");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << model.SerializeAsString() << graphHead("w1", true);
+    out.seekp(static_cast<std::streamoff>(kPayload), std::ios::cur);
+    out << graphHead("w2", false);
+    out.seekp(static_cast<std::streamoff>(kPayload) - 1, std::ios::cur);
+    out.put('\0');
+    ASSERT_TRUE(out.good());
+  }
+  const uintmax_t size = std::filesystem::file_size(path);
+  const LoadResult skimmed = loadModel(path.string(), WeightBytes::kSkip);
+  const LoadResult parsed = loadModel(path.string(), WeightBytes::kParse);
+  std::filesystem::remove(path);
+  EXPECT_GT(size, uintmax_t{2} << 30);
+
+  ASSERT_TRUE(std::holds_alternative<ir::Model>(skimmed)) << dump(skimmed);
+  const ir::Graph& graph = std::get<ir::Model>(skimmed).graph;
+  EXPECT_THAT(graph.initializers, ::testing::ElementsAre("w1", "w2"));
+  EXPECT_EQ(graph.find("w2")->declared, ir::Shape::ofValues({300'000'000}));
+  EXPECT_FALSE(graph.find("w2")->data.has_value());
+  EXPECT_EQ(graph.nodes.size(), 1u);
+  EXPECT_EQ(dump(parsed), "error: " + path.string() + ": larger than 2 GiB, the most protobuf can parse");
+}
+
 // --- invalid input: the same error as the full parse ----------------------------------------
 
 TEST(Skim, EveryTruncationGivesTheFullParseError) {
