@@ -1,13 +1,13 @@
 #include "shapelint/onnx/loader.h"
 
-#include <google/protobuf/arena.h>
-#include <onnx/onnx_pb.h>
-
 #include <new>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
+
+#include <google/protobuf/arena.h>
+#include <onnx/onnx_pb.h>
 
 #include "graph_builder.h"
 #include "model_proto.h"
@@ -18,7 +18,9 @@
 namespace shapelint::onnx {
 namespace {
 
-LoadError errorAt(const std::string& path, const std::string& reason) { return LoadError{path + ": " + reason}; }
+LoadError errorAt(const std::string& path, const std::string& reason) {
+  return LoadError{path + ": " + reason};
+}
 
 // Why input that protobuf could not parse as a ModelProto is not a model.
 std::string describeUnparsable(std::string_view head) {
@@ -48,7 +50,8 @@ LoadResult toModel(const ParseOutcome& outcome, const ::onnx::ModelProto& proto,
 
   ir::Model model = buildModel(proto, path);
   ElidedTensorsScope scope(elided);
-  if (std::optional<std::string> problem = buildGraph(proto.graph(), model.graph)) return errorAt(path, *problem);
+  if (std::optional<std::string> problem = buildGraph(proto.graph(), model.graph))
+    return errorAt(path, *problem);
   return LoadResult(std::move(model));
 }
 

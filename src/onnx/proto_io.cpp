@@ -1,10 +1,6 @@
 #include "proto_io.h"
 
 #include <fcntl.h>
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <google/protobuf/message_lite.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +14,11 @@
 #include <string_view>
 #include <system_error>
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/message_lite.h>
+
 #include "limits.h"
 
 namespace shapelint::onnx {
@@ -28,7 +29,9 @@ namespace pbio = google::protobuf::io;
 // Bytes looked at to decide whether an input is text.
 constexpr size_t kTextSniffSize = 512;
 
-std::string errnoText(int error) { return std::error_code(error, std::generic_category()).message(); }
+std::string errnoText(int error) {
+  return std::error_code(error, std::generic_category()).message();
+}
 
 // Closes a file descriptor when it goes out of scope.
 class FdCloser {
@@ -158,7 +161,9 @@ ParseOutcome parseBytes(const std::string& bytes, google::protobuf::MessageLite&
   return outcome;
 }
 
-bool isGitLfsPointer(std::string_view head) { return head.starts_with("version https://git-lfs.github.com/spec/v1"); }
+bool isGitLfsPointer(std::string_view head) {
+  return head.starts_with("version https://git-lfs.github.com/spec/v1");
+}
 
 bool looksLikeText(std::string_view head) {
   std::string_view sample = head.substr(0, kTextSniffSize);
@@ -182,8 +187,8 @@ bool startsLikeModelProto(std::string_view head) {
   constexpr uint64_t kLengthDelimited = 2;
   const uint64_t wireType = *tag & 7;
   switch (*tag >> 3) {
-    case 1:  // ir_version
-    case 5:  // model_version
+    case 1:   // ir_version
+    case 5:   // model_version
       return wireType == kVarint;
     case 2:   // producer_name
     case 3:   // producer_version

@@ -1,13 +1,13 @@
 #include "tensor.h"
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "shapelint/ir/checked.h"
 
@@ -17,27 +17,20 @@ namespace {
 // The tensors of the current ElidedTensorsScope on this thread.
 thread_local const ElidedTensors* currentElided = nullptr;
 
-bool isElided(const ::onnx::TensorProto& proto) { return currentElided != nullptr && currentElided->contains(&proto); }
+bool isElided(const ::onnx::TensorProto& proto) {
+  return currentElided != nullptr && currentElided->contains(&proto);
+}
 
 // Bytes per element in raw_data; 0 for types whose values we never keep.
 size_t rawElementSize(int32_t type) {
   switch (type) {
-    case ir::kUint8:
-    case ir::kInt8:
-    case ir::kBool:
+    case ir::kUint8: case ir::kInt8: case ir::kBool:
       return 1;
-    case ir::kUint16:
-    case ir::kInt16:
-    case ir::kFloat16:
-    case ir::kBfloat16:
+    case ir::kUint16: case ir::kInt16: case ir::kFloat16: case ir::kBfloat16:
       return 2;
-    case ir::kFloat:
-    case ir::kInt32:
-    case ir::kUint32:
+    case ir::kFloat: case ir::kInt32: case ir::kUint32:
       return 4;
-    case ir::kDouble:
-    case ir::kInt64:
-    case ir::kUint64:
+    case ir::kDouble: case ir::kInt64: case ir::kUint64:
       return 8;
     default:
       return 0;
@@ -53,7 +46,8 @@ double halfToDouble(uint16_t bits) {
   if (exponent == 0) {
     magnitude = std::ldexp(mantissa, -24);  // zero or subnormal
   } else if (exponent == 0x1f) {
-    magnitude = mantissa == 0 ? std::numeric_limits<double>::infinity() : std::numeric_limits<double>::quiet_NaN();
+    magnitude = mantissa == 0 ? std::numeric_limits<double>::infinity()
+                              : std::numeric_limits<double>::quiet_NaN();
   } else {
     magnitude = std::ldexp(mantissa + 1024, exponent - 25);
   }
@@ -61,7 +55,9 @@ double halfToDouble(uint16_t bits) {
 }
 
 // bfloat16 bits -> double: the upper half of a float.
-double bfloat16ToDouble(uint16_t bits) { return std::bit_cast<float>(static_cast<uint32_t>(bits) << 16); }
+double bfloat16ToDouble(uint16_t bits) {
+  return std::bit_cast<float>(static_cast<uint32_t>(bits) << 16);
+}
 
 // Accumulates decoded elements into ConstData; remembers when an element
 // cannot be represented (a uint64 above INT64_MAX), which makes the whole
@@ -98,36 +94,16 @@ class ValueSink {
 // Adds one element given as little-endian bits of the type's width.
 void addBits(ValueSink& sink, int32_t type, uint64_t bits) {
   switch (type) {
-    case ir::kFloat:
-      sink.addReal(std::bit_cast<float>(static_cast<uint32_t>(bits)));
-      break;
-    case ir::kDouble:
-      sink.addReal(std::bit_cast<double>(bits));
-      break;
-    case ir::kFloat16:
-      sink.addReal(halfToDouble(static_cast<uint16_t>(bits)));
-      break;
-    case ir::kBfloat16:
-      sink.addReal(bfloat16ToDouble(static_cast<uint16_t>(bits)));
-      break;
-    case ir::kInt8:
-      sink.addInt(static_cast<int8_t>(static_cast<uint8_t>(bits)));
-      break;
-    case ir::kInt16:
-      sink.addInt(static_cast<int16_t>(static_cast<uint16_t>(bits)));
-      break;
-    case ir::kInt32:
-      sink.addInt(static_cast<int32_t>(static_cast<uint32_t>(bits)));
-      break;
-    case ir::kInt64:
-      sink.addInt(static_cast<int64_t>(bits));
-      break;
-    case ir::kBool:
-      sink.addInt(bits != 0 ? 1 : 0);
-      break;
-    default:
-      sink.addUnsigned(bits);
-      break;  // uint8, uint16, uint32, uint64
+    case ir::kFloat: sink.addReal(std::bit_cast<float>(static_cast<uint32_t>(bits))); break;
+    case ir::kDouble: sink.addReal(std::bit_cast<double>(bits)); break;
+    case ir::kFloat16: sink.addReal(halfToDouble(static_cast<uint16_t>(bits))); break;
+    case ir::kBfloat16: sink.addReal(bfloat16ToDouble(static_cast<uint16_t>(bits))); break;
+    case ir::kInt8: sink.addInt(static_cast<int8_t>(static_cast<uint8_t>(bits))); break;
+    case ir::kInt16: sink.addInt(static_cast<int16_t>(static_cast<uint16_t>(bits))); break;
+    case ir::kInt32: sink.addInt(static_cast<int32_t>(static_cast<uint32_t>(bits))); break;
+    case ir::kInt64: sink.addInt(static_cast<int64_t>(bits)); break;
+    case ir::kBool: sink.addInt(bits != 0 ? 1 : 0); break;
+    default: sink.addUnsigned(bits); break;  // uint8, uint16, uint32, uint64
   }
 }
 
@@ -138,7 +114,8 @@ std::optional<ir::ConstData> decodeRaw(int32_t type, const std::string& raw, int
   ValueSink sink(type, count);
   for (size_t offset = 0; offset < raw.size(); offset += width) {
     uint64_t bits = 0;
-    for (size_t b = 0; b < width; ++b) bits |= static_cast<uint64_t>(static_cast<uint8_t>(raw[offset + b])) << (8 * b);
+    for (size_t b = 0; b < width; ++b)
+      bits |= static_cast<uint64_t>(static_cast<uint8_t>(raw[offset + b])) << (8 * b);
     addBits(sink, type, bits);
   }
   return sink.take();
@@ -159,11 +136,8 @@ std::optional<ir::ConstData> decodeTyped(const ::onnx::TensorProto& proto, int64
       if (!hasCount(proto.int64_data(), count)) return std::nullopt;
       for (int64_t v : proto.int64_data()) sink.addInt(v);
       break;
-    case ir::kInt32:
-    case ir::kInt16:
-    case ir::kInt8:
-    case ir::kUint16:
-    case ir::kUint8:
+    case ir::kInt32: case ir::kInt16: case ir::kInt8:
+    case ir::kUint16: case ir::kUint8:
       if (!hasCount(proto.int32_data(), count)) return std::nullopt;
       for (int32_t v : proto.int32_data()) sink.addInt(v);
       break;
@@ -171,8 +145,7 @@ std::optional<ir::ConstData> decodeTyped(const ::onnx::TensorProto& proto, int64
       if (!hasCount(proto.int32_data(), count)) return std::nullopt;
       for (int32_t v : proto.int32_data()) sink.addInt(v != 0 ? 1 : 0);
       break;
-    case ir::kFloat16:
-    case ir::kBfloat16:
+    case ir::kFloat16: case ir::kBfloat16:
       if (!hasCount(proto.int32_data(), count)) return std::nullopt;
       for (int32_t v : proto.int32_data()) addBits(sink, type, static_cast<uint32_t>(v) & 0xffff);
       break;
@@ -184,8 +157,7 @@ std::optional<ir::ConstData> decodeTyped(const ::onnx::TensorProto& proto, int64
       if (!hasCount(proto.double_data(), count)) return std::nullopt;
       for (double v : proto.double_data()) sink.addReal(v);
       break;
-    case ir::kUint32:
-    case ir::kUint64:
+    case ir::kUint32: case ir::kUint64:
       if (!hasCount(proto.uint64_data(), count)) return std::nullopt;
       for (uint64_t v : proto.uint64_data()) sink.addUnsigned(v);
       break;
@@ -233,10 +205,12 @@ std::optional<std::string> readTensor(const ::onnx::TensorProto& proto, ir::Tens
   for (size_t axis = 0; axis < info.dims.size(); ++axis)
     if (info.dims[axis] < 0) return fmt::format("has negative dim {} at axis {}", info.dims[axis], axis);
   std::optional<int64_t> count = elementCount(info.dims);
-  if (!count) return fmt::format("has dims [{}] whose element count overflows int64", fmt::join(info.dims, ", "));
+  if (!count)
+    return fmt::format("has dims [{}] whose element count overflows int64", fmt::join(info.dims, ", "));
 
   info.external = proto.data_location() == ::onnx::TensorProto_DataLocation_EXTERNAL;
-  if (!info.external && !isElided(proto) && *count <= ir::kMaxConstElements) info.data = readValues(proto, *count);
+  if (!info.external && !isElided(proto) && *count <= ir::kMaxConstElements)
+    info.data = readValues(proto, *count);
   return std::nullopt;
 }
 

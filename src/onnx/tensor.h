@@ -1,11 +1,11 @@
 // TensorProto -> ir::TensorInfo. Private to src/onnx.
 #pragma once
 
-#include <onnx/onnx_pb.h>
-
 #include <optional>
 #include <string>
 #include <unordered_set>
+
+#include <onnx/onnx_pb.h>
 
 #include "shapelint/ir/graph.h"
 
