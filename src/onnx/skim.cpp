@@ -1,18 +1,20 @@
 #include "skim.h"
 
-#include <fmt/format.h>
-#include <google/protobuf/descriptor.h>
-#include <google/protobuf/io/coded_stream.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
+
+#include <fmt/format.h>
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/io/coded_stream.h>
 
 #include "limits.h"
 #include "shapelint/ir/checked.h"

@@ -1,13 +1,6 @@
 // The skimming loader (WeightBytes::kSkip): the same IR and the same errors
 // as protobuf's full parse, except that tensors whose payload it skips have
 // no values; and the skipped bytes are never read.
-#include "onnx/skim.h"
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <onnx/onnx_pb.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -23,6 +16,13 @@
 #include <variant>
 #include <vector>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <onnx/onnx_pb.h>
+
+#include "onnx/skim.h"
 #include "shapelint/onnx/loader.h"
 
 namespace shapelint::onnx {
