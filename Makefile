@@ -1,13 +1,14 @@
 # shapelint: `make` builds build/shapelint, `make demo` lints the bundled
-# example models, `make test` runs every test. Each installs missing Debian
-# packages first (tools/install-deps.sh).
+# example models, `make test` runs every test, `make install [PREFIX=/usr/local]`
+# installs it, `make deb` builds build/shapelint_VERSION_ARCH.deb. Each
+# installs missing Debian packages first (tools/install-deps.sh).
 BUILD ?= build
 JOBS ?= $(shell nproc)
 # Warnings are errors in CI (CI=true), plain warnings elsewhere.
 WERROR := $(if $(filter true 1 yes,$(CI)),ON,OFF)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-sanitize fuzz bench clean
+.PHONY: all deps configure build demo test test-sanitize fuzz bench install deb clean
 
 all: build
 
@@ -46,7 +47,7 @@ fuzz: deps
 
 # Benchmarks (bench/README.md): builds shapelint and the references in
 # build-bench (Release), runs the pass microbenchmarks, generates the
-# benchmark set into BENCH_DATA (about 3.5 GB) and prints bench/compare's table.
+# benchmark set into BENCH_DATA (about 3.3 GB) and prints bench/compare's table.
 BENCH_DATA ?= build-bench/data
 BENCH_ARGS ?=
 bench: deps
@@ -55,6 +56,16 @@ bench: deps
 	build-bench/shapelint_bench
 	bench/generate $(BENCH_DATA)
 	bench/compare --shapelint build-bench/shapelint --tools-dir build-bench --out $(BENCH_DATA) $(BENCH_ARGS)
+
+# The binary, its man page and bash/zsh completions under PREFIX (default:
+# CMAKE_INSTALL_PREFIX, /usr/local); DESTDIR works as usual.
+PREFIX ?=
+install: build
+	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
+
+# A Debian package of the same files under /usr, with its runtime Depends.
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD) build-sanitize build-fuzz build-bench
