@@ -7,6 +7,7 @@
 
 #include "passes/shape/window_checks.h"
 #include "shapelint/ir/checked.h"
+#include "shapelint/passes/constraints.h"
 
 namespace shapelint::passes::window {
 
@@ -528,6 +529,11 @@ ir::Dim symbolicOutputDim(InferContext& ctx, const ir::Dim& i, const AxisWindow&
                           size_t tensorAxis) {
   const SymbolicAxisSize size = op == WindowOp::kPool ? poolAxisDim(i, w, ceilMode) : convAxisDim(i, w);
   const ResolvedPads pads = explicitPads(w);
+  // SL204's condition on the symbols, for `shapelint sizes` (a no-op
+  // otherwise). SAME and ceil_mode with an expression never drop rows.
+  if (!isSame(w.padding) && !(op == WindowOp::kPool && ceilMode))
+    if (std::optional<int64_t> ke = effectiveKernel(w.kernel, w.dilation))
+      recordFloor(i, tensorAxis, *ke, w.stride, pads.begin, pads.end);
   const std::string help =
       fmt::format("the kernel spans {} but the padded input {} + {} + {} is smaller for every size: feed a larger "
                   "input on axis {}, pad more, or use a smaller kernel or dilation",

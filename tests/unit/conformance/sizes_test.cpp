@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "shapelint/driver.h"
+
 namespace shapelint {
 namespace {
 
@@ -118,6 +120,83 @@ TEST(SizesGiven, InputShapeIsJudged) {
   EXPECT_EQ(h->validBelow, 96);
   EXPECT_EQ(h->validAbove, 104);
   EXPECT_EQ(r.exitCode(), 1);
+}
+
+// Floor truncation per layer, solved on the symbols through the upstream
+// expressions, must agree with rule SL204 computed on concrete sizes by the
+// integer window arithmetic (another code path: window.cpp's convAxis and
+// poolAxis, the check in sl204_floor_truncation.cpp): for every fixture model
+// and every size of its varied axis in 8..100 (the other axis held at the
+// fixture's size), the nodes at which `check --input-shape` reports SL204 on
+// that axis are exactly the layers whose `drops` set contains the size.
+TEST(SizesFloors, DropsEqualConcreteSl204) {
+  size_t modelsWithDrops = 0;
+  for (const Case& c : readCases()) {
+    SCOPED_TRACE(c.model);
+    const std::string path = (fs::path(SHAPELINT_SOURCE_DIR) / "tests/models/sizes" / c.model).string();
+    SizesOptions options;
+    options.ranges[c.symbol] = {1, 100};
+    const SizesReport r = sizesOfModelFile(path, options);
+    ASSERT_FALSE(r.loadError);
+    EXPECT_TRUE(r.coupledFloors.empty());
+    const SymbolSizes* s = find(r, c.symbol);
+    ASSERT_NE(s, nullptr);
+    ASSERT_EQ(s->where.size(), 1u);
+    EXPECT_TRUE(s->floorsUnsolved.empty());
+    modelsWithDrops += s->drops.empty() ? 0 : 1;
+    const std::string input = s->where[0].substr(0, s->where[0].find('['));
+    const size_t axis = std::stoul(s->where[0].substr(s->where[0].find('[') + 1));
+    const int64_t other = c.other == "-" ? 0 : std::stoll(c.other.substr(c.other.find('=') + 1));
+    for (int64_t v = 8; v <= 100; ++v) {
+      std::vector<int64_t> dims = {1, 1, v};
+      if (axis == 2 && c.other != "-") dims.push_back(other);
+      passes::PassOptions check;
+      check.inputShapes[input] = ir::Shape::ofValues(dims);
+      const report::ModelReport m = checkModelFile(path, check);
+      std::set<std::string> concrete;
+      for (const diag::Diagnostic& d : m.diagnostics)
+        if (d.rule == diag::RuleId::kFloorTruncation &&
+            d.message.find("of axis " + std::to_string(axis) + ":") != std::string::npos)
+          concrete.insert(d.node);
+      std::set<std::string> predicted;
+      for (const FloorDrops& d : s->drops)
+        if (r.floors[d.floor].axis == axis && d.drops.contains(v)) predicted.insert(r.floors[d.floor].node);
+      EXPECT_EQ(predicted, concrete) << c.symbol << " = " << v;
+      // At a valid size (every layer runs) no layer drops rows exactly where
+      // noDrop holds; at an invalid one a layer that does not run "drops" nothing.
+      ASSERT_TRUE(s->noDrop);
+      ASSERT_TRUE(s->valid);
+      if (s->valid->contains(v)) {
+        EXPECT_EQ(s->noDrop->contains(v), predicted.empty()) << c.symbol << " = " << v;
+      }
+    }
+  }
+  EXPECT_GE(modelsWithDrops, 5u);  // the pooling U-Nets, FCN and the audio AE floor somewhere
+}
+
+// The depth-4 pooling U-Net: MaxPool(k2, s2) at H, H // 2, H // 4, H // 8.
+// Worked by hand: r = (i - 2) mod 2 = i mod 2, gap = 0, so pool j drops a row
+// when its input H // 2^j is odd; no row is dropped anywhere when H % 16 == 0.
+TEST(SizesFloors, UnetDepth4ByHand) {
+  SizesOptions options;
+  options.ranges["H"] = {1, 64};
+  options.inputShapes["x"] = ir::Shape::ofValues({1, 1, 40, 32});
+  const SizesReport r =
+      sizesOfModelFile((fs::path(SHAPELINT_SOURCE_DIR) / "tests/models/sizes/unet_pool_ct_d4.onnx").string(), options);
+  const SymbolSizes* h = find(r, "H");
+  ASSERT_NE(h, nullptr);
+  ASSERT_TRUE(h->noDrop);
+  EXPECT_EQ(h->noDrop->members(4), (std::vector<int64_t>{16, 32, 48, 64}));
+  ASSERT_EQ(h->drops.size(), 4u);
+  EXPECT_EQ(h->drops[0].drops.members(3), (std::vector<int64_t>{3, 5, 7}));     // H odd (H = 1: k2 does not fit)
+  EXPECT_EQ(h->drops[1].drops.members(3), (std::vector<int64_t>{6, 7, 10}));    // H // 2 odd
+  EXPECT_EQ(h->drops[3].drops.members(3), (std::vector<int64_t>{24, 25, 26}));  // H // 8 odd
+  // 40: 40 -> 20 -> 10 -> 5: the fourth pool (input 5) drops a row.
+  ASSERT_EQ(h->droppingGiven.size(), 1u);
+  EXPECT_EQ(r.floors[h->droppingGiven[0]].node, "/down.3/MaxPool");
+  const std::string text = renderSizesText(r);
+  EXPECT_NE(text.find("no row dropped anywhere when H >= 16 and H <= 64 and H % 16 == 0"), std::string::npos) << text;
+  EXPECT_NE(text.find("given: H = 40 drops rows at node '/down.3/MaxPool'"), std::string::npos) << text;
 }
 
 TEST(SizesErrors, UnknownInputIsUsageError) {
