@@ -96,6 +96,12 @@ SizesReport sizesOfModelFile(const std::string& path, const SizesOptions& option
 // only names it in the report.
 SizesReport sizesOfModel(ir::Model& model, const SizesOptions& options, const std::string& path = "");
 
+// The valid sizes of one symbol in [lo, hi] under the constraints that
+// mention it alone (symbol, lo, hi, constraints, unsolved, valid, binding set;
+// no given size). `check` uses it for SL104/SL105.
+SymbolSizes solveSymbolSizes(const std::string& symbol, const std::vector<passes::Constraint>& constraints,
+                             int64_t lo, int64_t hi);
+
 std::string renderSizesText(const SizesReport& report);
 std::string renderSizesJson(const SizesReport& report);
 

@@ -153,6 +153,20 @@ int SizesReport::exitCode() const {
   return 0;
 }
 
+SymbolSizes solveSymbolSizes(const std::string& symbol, const std::vector<passes::Constraint>& constraints,
+                             int64_t lo, int64_t hi) {
+  SymbolSizes sym;
+  sym.symbol = symbol;
+  sym.lo = lo;
+  sym.hi = hi;
+  for (size_t i = 0; i < constraints.size(); ++i) {
+    const std::set<std::string> syms = symbolsOf(constraints[i]);
+    if (syms.size() == 1 && *syms.begin() == symbol) sym.constraints.push_back(i);
+  }
+  solveSymbol(sym, constraints);
+  return sym;
+}
+
 SizesReport sizesOfModelFile(const std::string& path, const SizesOptions& options) {
   SizesReport report;
   report.path = path;

@@ -54,7 +54,7 @@ const SymbolSizes* find(const SizesReport& r, const std::string& symbol) {
   return nullptr;
 }
 
-TEST(SizesTorch, FixtureHasEveryModel) { EXPECT_EQ(readCases().size(), 10u); }
+TEST(SizesTorch, FixtureHasEveryModel) { EXPECT_EQ(readCases().size(), 12u); }
 
 TEST(SizesTorch, PredictedValidSetEqualsTorch) {
   for (const Case& c : readCases()) {
@@ -197,6 +197,105 @@ TEST(SizesFloors, UnetDepth4ByHand) {
   const std::string text = renderSizesText(r);
   EXPECT_NE(text.find("no row dropped anywhere when H >= 16 and H <= 64 and H % 16 == 0"), std::string::npos) << text;
   EXPECT_NE(text.find("given: H = 40 drops rows at node '/down.3/MaxPool'"), std::string::npos) << text;
+}
+
+size_t countRule(const report::ModelReport& m, diag::RuleId rule) {
+  size_t n = 0;
+  for (const diag::Diagnostic& d : m.diagnostics) n += d.rule == rule ? 1 : 0;
+  return n;
+}
+
+// `check` on the fixture models with their symbolic dims: SL104 fires exactly
+// on the models where torch rejects a common size (a multiple of 8 from 32
+// on, here up to the fixture's 200) at or above the smallest size torch runs,
+// SL105 exactly where torch runs no size, and neither where torch runs every
+// common size. One finding per symbolic dim at most; the SL103s of a reported
+// dim are folded into it.
+TEST(SizesCheck, RestrictedSizeFiresExactlyWhereTorchRejectsCommonSizes) {
+  size_t warned = 0, silent = 0;
+  for (const Case& c : readCases()) {
+    SCOPED_TRACE(c.model);
+    bool rejectsCommon = false;
+    const int64_t first = c.valid.empty() ? 0 : *c.valid.begin();
+    for (int64_t v = 32; v <= c.hi; v += 8) rejectsCommon = rejectsCommon || (v >= first && !c.valid.count(v));
+    const report::ModelReport m =
+        checkModelFile((fs::path(SHAPELINT_SOURCE_DIR) / "tests/models/sizes" / c.model).string(), {});
+    ASSERT_FALSE(m.loadError);
+    const size_t sl104 = countRule(m, diag::RuleId::kRestrictedInputSize);
+    const size_t sl105 = countRule(m, diag::RuleId::kNoValidInputSize);
+    std::set<std::string> messages;
+    for (const diag::Diagnostic& d : m.diagnostics)
+      if (d.rule == diag::RuleId::kRestrictedInputSize) {
+        const std::string where = d.message.substr(0, d.message.find(')'));
+        EXPECT_TRUE(messages.insert(where).second) << "two findings for " << where;
+        EXPECT_TRUE(d.message.find("(H)") != std::string::npos || d.message.find("(W)") != std::string::npos ||
+                    d.message.find("(L)") != std::string::npos)
+            << d.message;              // a symbolic input dim
+        EXPECT_FALSE(d.node.empty());  // at the binding node
+      }
+    if (c.valid.empty()) {
+      EXPECT_EQ(sl105, 1u);
+      EXPECT_EQ(sl104, 0u);
+    } else if (rejectsCommon) {
+      EXPECT_GE(sl104, 1u);
+      ++warned;
+    } else {
+      EXPECT_EQ(sl104 + sl105, 0u);
+      ++silent;
+    }
+    if (sl104 + sl105 > 0) {
+      EXPECT_EQ(countRule(m, diag::RuleId::kPossibleMergeMismatch), 0u);  // folded in
+    }
+  }
+  EXPECT_EQ(warned, 3u);  // unet_pool_ct_d4 (H % 16), unet_conv_ct3_op0_d2 (H % 4 == 1), audio_ae (L % 16)
+  EXPECT_EQ(silent, 8u);
+}
+
+// The depth-4 U-Net: one SL104 per symbol (H, W) at the outermost Concat,
+// stating H % 16 == 0 and a common size that fails (torch: 40 fails, 48 runs).
+TEST(SizesCheck, UnetDepth4Message) {
+  const report::ModelReport m =
+      checkModelFile((fs::path(SHAPELINT_SOURCE_DIR) / "tests/models/sizes/unet_pool_ct_d4.onnx").string(), {});
+  ASSERT_EQ(m.diagnostics.size(), 2u);
+  const diag::Diagnostic& d = m.diagnostics[0];
+  EXPECT_EQ(d.rule, diag::RuleId::kRestrictedInputSize);
+  EXPECT_EQ(d.severity, diag::Severity::kWarning);
+  EXPECT_EQ(d.node, "/Concat_3");
+  EXPECT_EQ(d.message,
+            "input 'x' axis 2 (H) runs only when H >= 16 and H % 16 == 0: common sizes such as H = 40, 56, 72, ... "
+            "fail");
+  EXPECT_NE(d.help.find("H = 40 to 48"), std::string::npos) << d.help;
+  EXPECT_EQ(d.notes.size(), 3u);  // the other three Concats
+}
+
+// A concrete dim is never reported: the same U-Net with --input-shape at 48
+// (valid) is silent; at 40 the merge fails (SL102), no SL104.
+TEST(SizesCheck, ConcreteDimIsNeverReported) {
+  const std::string path = (fs::path(SHAPELINT_SOURCE_DIR) / "tests/models/sizes/unet_pool_ct_d4.onnx").string();
+  passes::PassOptions at48;
+  at48.inputShapes["x"] = ir::Shape::ofValues({1, 1, 48, 48});
+  EXPECT_TRUE(checkModelFile(path, at48).diagnostics.empty());
+  passes::PassOptions at40;
+  at40.inputShapes["x"] = ir::Shape::ofValues({1, 1, 40, 48});
+  const report::ModelReport m = checkModelFile(path, at40);
+  EXPECT_EQ(countRule(m, diag::RuleId::kRestrictedInputSize), 0u);
+  EXPECT_GE(countRule(m, diag::RuleId::kIncompatibleMerge), 1u);
+}
+
+// The torchvision exports with dynamic N, H, W (tests/models/real): valid at
+// every common size above their minimum (inception_v3 needs 75), so `check`
+// stays silent about input sizes.
+TEST(SizesCheck, RealDynamicExportsAreSilent) {
+  size_t models = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(SHAPELINT_SOURCE_DIR) / "tests/models/real")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find("_dyn.onnx") == std::string::npos) continue;
+    ++models;
+    const report::ModelReport m = checkModelFile(entry.path().string(), {});
+    EXPECT_EQ(countRule(m, diag::RuleId::kRestrictedInputSize) + countRule(m, diag::RuleId::kNoValidInputSize), 0u)
+        << name;
+  }
+  EXPECT_GE(models, 40u);
 }
 
 TEST(SizesErrors, UnknownInputIsUsageError) {
