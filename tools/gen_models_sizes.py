@@ -126,6 +126,21 @@ class PlainCNN(nn.Module):
         return self.body(x)
 
 
+class SplitFixed(nn.Module):
+    """Split of H into explicit sizes [16, 24]: runs only at H == 40."""
+
+    def forward(self, x):
+        a, b = torch.split(x, [16, 24], dim=2)
+        return torch.cat([b, a], 2) * 2.0
+
+
+class GatherIndex(nn.Module):
+    """Constant indices 5 and -3 on H (Gather): runs from H = 6 on."""
+
+    def forward(self, x):
+        return x[:, :, 5] + x[:, :, -3]
+
+
 def export_conflict(model, path):
     """torch cannot trace a model that runs at no size: write the same graph with
     onnx.helper, with the torch module's weights (L symbolic)."""
@@ -167,6 +182,8 @@ MODELS = [
     ("reshape_only", ReshapeOnly(), 4),
     ("conflict", Conflict(), 3),
     ("plain_cnn", PlainCNN(), 4),
+    ("split_fixed", SplitFixed(), 4),
+    ("gather_index", GatherIndex(), 4),
 ]
 LO, HI = 8, 200
 
@@ -211,8 +228,10 @@ def main():
         # W fixed at the smallest size >= 32 at which the square input runs
         # (H and W are independent in these models).
         fixed = next((s for s in range(32, 1000) if runs(model, shape_at(name, rank, s, s))), 32)
+        if name == "split_fixed":
+            fixed = 32  # W is free; the square search would stop at 40
         valid = [size for size in range(LO, HI + 1) if runs(model, shape_at(name, rank, size, fixed))]
-        example = torch.randn(*shape_at(name, rank, fixed, fixed))
+        example = torch.randn(*shape_at(name, rank, 40 if name == "split_fixed" else fixed, fixed))
         if name == "conflict":
             export_conflict(model, os.path.join(OUT, name + ".onnx"))
         else:

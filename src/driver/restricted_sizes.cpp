@@ -196,8 +196,11 @@ void reportRestrictedSizes(const ir::Model& model, const passes::PassOptions& op
       d.message = fmt::format("{} runs only when {}: common sizes such as {} = {} fail", at, valid.str(symbol), symbol,
                               firstFew(excluded, 3));
       d.details.push_back(fmt::format("valid sizes: {}", firstFew(firstValid, 5)));
+      // Common sizes from the smallest valid size on (below it is a minimum size, not reported).
+      int64_t from = kCommonLo;
+      while (from < firstValid.front()) from += kCommonStep;
       d.details.push_back(fmt::format("{} of the {} common sizes (multiples of {} from {} to {}) fail", excluded.size(),
-                                      (kCommonHi - kCommonLo) / kCommonStep + 1, kCommonStep, kCommonLo, kCommonHi));
+                                      (kCommonHi - from) / kCommonStep + 1, kCommonStep, from, kCommonHi));
     }
     d.details.push_back(fmt::format("{}: {}: {}", error ? "constraint" : "binding constraint", c.rule, c.str()));
     for (size_t i : excluding) {

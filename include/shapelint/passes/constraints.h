@@ -118,7 +118,10 @@ void recordFloor(const ir::Dim& input, size_t axis, int64_t ke, int64_t stride, 
 // `total == k*(total // k)`, k the product of the other target dims;
 // without: equal totals), SpaceToDepth (H and W divisible by the block) and
 // DepthToSpace (C divisible by block^2), Split into equal parts before
-// opset 18 (the axis divisible by the number of outputs). Appended to `out`, deduplicated.
+// opset 18 (the axis divisible by the number of outputs), Split with
+// explicit constant sizes (they add up to the axis), Gather with constant
+// indices (each inside the axis: dim >= max(i + 1, -i)), Pad with constant
+// negative pads (dim + pb + pe >= 0). Appended to `out`, deduplicated.
 void collectGraphConstraints(const ir::Model& model, std::vector<Constraint>& out);
 
 // Appends `c` unless it has no symbol, an unknown side, or is already in `out`.

@@ -120,6 +120,34 @@ TEST(Constraints, EqualSplitDivisibility) {
   EXPECT_EQ(set->members(5), (std::vector<int64_t>{3, 6, 9, 12}));
 }
 
+// Constants on a symbolic axis (ONNX spec): Gather's indices lie in
+// [-dim, dim - 1] (indices 2 and -4 on L: L >= max(3, 4) = 4); Pad with pads
+// [0, 0, -3, 0, 0, -2] (begin then end per axis) leaves L - 5 >= 0 rows; Split
+// with sizes [2, 3] on L needs L == 5 (torch ground truth for Split and Gather:
+// tests/models/sizes split_fixed and gather_index).
+TEST(Constraints, GatherPadSplitConstants) {
+  ModelBuilder b(13);
+  b.input("x", {1, 2, "L"}).constant("idx", {2, -4}).constant("pads", {0, 0, -3, 0, 0, -2}).constant("sizes", {2, 3});
+  b.node("Gather", {"x", "idx"}, {"g"}, {intAttr("axis", 2)}, "gather");
+  b.node("Pad", {"x", "pads"}, {"p"}, {}, "crop");
+  b.node("Split", {"x", "sizes"}, {"s0", "s1"}, {intAttr("axis", 2)}, "split");
+  ir::Model m = b.build();
+  passes::runShapePass(m, {});
+  std::vector<Constraint> cs;
+  passes::collectGraphConstraints(m, cs);
+  auto solved = [&](const std::string& op) {
+    const Constraint* c = findOp(cs, op);
+    EXPECT_NE(c, nullptr) << op;
+    if (!c) return std::vector<int64_t>{};
+    std::optional<ir::ResidueSet> set = c->kind == Constraint::Kind::kEqual ? ir::solveEqual(c->a, c->b, "L", 1, 8)
+                                                                            : ir::solveAtLeast(c->a, c->b, "L", 1, 8);
+    return set ? set->members(10) : std::vector<int64_t>{};
+  };
+  EXPECT_EQ(solved("Gather"), (std::vector<int64_t>{4, 5, 6, 7, 8}));
+  EXPECT_EQ(solved("Pad"), (std::vector<int64_t>{5, 6, 7, 8}));
+  EXPECT_EQ(solved("Split"), (std::vector<int64_t>{5}));
+}
+
 // Floor conditions (SL204's): MaxPool k2 s2 on H records r = (H - 2) mod 2 > 0
 // (gap 0, pe 0); Conv k3 s2 p1 records nothing: r = (i - 1) mod 2 <= 1 = pe,
 // it never drops a row; SAME never drops either.
