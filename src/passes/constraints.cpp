@@ -70,6 +70,7 @@ ConstraintOrigin::~ConstraintOrigin() { tNode = previous_; }
 void appendConstraint(std::vector<Constraint>& out, Constraint c) {
   if (c.a.isUnknown() || c.b.isUnknown()) return;
   if (ir::symbols(c.a).empty() && ir::symbols(c.b).empty()) return;
+  if (c.a == c.b) return;  // holds at every size: nothing to solve (and most merges are this)
   if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(std::move(c));
 }
 
