@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
@@ -297,6 +298,28 @@ TEST(SizesCheck, RealDynamicExportsAreSilent) {
         << name;
   }
   EXPECT_GE(models, 40u);
+}
+
+// The JSON adds the floor fields and keeps the valid set apart (no_drop is
+// not `valid`).
+TEST(SizesFloors, JsonFields) {
+  SizesOptions options;
+  options.ranges["H"] = {1, 64};
+  const SizesReport r =
+      sizesOfModelFile((fs::path(SHAPELINT_SOURCE_DIR) / "tests/models/sizes/unet_pool_ct_d4.onnx").string(), options);
+  const nlohmann::json j = nlohmann::json::parse(renderSizesJson(r));
+  ASSERT_EQ(j["floors"].size(), 8u);  // four MaxPools, two axes
+  EXPECT_EQ(j["floors"][0]["stride"], 2);
+  EXPECT_EQ(j["floors"][0]["kernel"], 2);
+  EXPECT_EQ(j["floors"][0]["gap"], 0);
+  const nlohmann::json& h = j["symbols"][0];
+  EXPECT_EQ(h["symbol"], "H");
+  EXPECT_EQ(h["no_drop"]["modulus"], 16);
+  EXPECT_EQ(h["no_drop"]["residues"], nlohmann::json::array({0}));
+  EXPECT_EQ(h["drops"].size(), 4u);
+  EXPECT_EQ(h["drops"][0]["smallest"], nlohmann::json::array({3, 5, 7, 9, 11}));
+  EXPECT_TRUE(h.contains("valid"));
+  EXPECT_TRUE(j["coupled_floors"].empty());
 }
 
 TEST(SizesErrors, UnknownInputIsUsageError) {
