@@ -9,8 +9,9 @@ packages=(
   libfmt-dev libspdlog-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libonnx-testdata python3-onnx python3-numpy
+  libonnx-testdata python3-onnx python3-numpy python3-jsonschema
   pre-commit git
+  help2man dpkg-dev
 )
 
 missing=()
