@@ -227,6 +227,7 @@ void reportRestrictedSizes(const ir::Model& model, const passes::PassOptions& op
       for (size_t i : sym.constraints)
         if (restates(diagnostics[k], constraints[i]) && std::find(folded.begin(), folded.end(), k) == folded.end()) {
           folded.push_back(k);
+          if (diagnostics[k].node == d.node && diagnostics[k].opType == d.opType) d.order = diagnostics[k].order;
           if (i != binding && d.notes.size() < kMaxNotes &&
               std::find(excluding.begin(), excluding.end(), i) == excluding.end())
             d.notes.push_back({constraints[i].node,
