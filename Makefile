@@ -1,13 +1,14 @@
 # shapelint: `make` builds build/shapelint, `make demo` lints the bundled
-# example models, `make test` runs every test. Each installs missing Debian
-# packages first (tools/install-deps.sh).
+# example models, `make test` runs every test, `make install [PREFIX=/usr/local]`
+# installs it, `make deb` builds build/shapelint_VERSION_ARCH.deb. Each
+# installs missing Debian packages first (tools/install-deps.sh).
 BUILD ?= build
 JOBS ?= $(shell nproc)
 # Warnings are errors in CI (CI=true), plain warnings elsewhere.
 WERROR := $(if $(filter true 1 yes,$(CI)),ON,OFF)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-sanitize fuzz clean
+.PHONY: all deps configure build demo test test-sanitize fuzz install deb clean
 
 all: build
 
@@ -43,6 +44,16 @@ fuzz: deps
 	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DSHAPELINT_FUZZ=ON -DSHAPELINT_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_check
 	tools/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
+# The binary, its man page and bash/zsh completions under PREFIX (default:
+# CMAKE_INSTALL_PREFIX, /usr/local); DESTDIR works as usual.
+PREFIX ?=
+install: build
+	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
+
+# A Debian package of the same files under /usr, with its runtime Depends.
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD) build-sanitize build-fuzz

@@ -9,10 +9,11 @@ packages=(
   libfmt-dev libspdlog-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libonnx-testdata python3-onnx python3-numpy
+  libonnx-testdata python3-onnx python3-numpy python3-jsonschema
   pre-commit git
   # make fuzz (libFuzzer) and make test-sanitize: clang, its sanitizer runtimes, llvm-symbolizer
   clang clang-14 libclang-rt-14-dev llvm llvm-14
+  help2man dpkg-dev
 )
 
 missing=()

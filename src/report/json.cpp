@@ -13,6 +13,7 @@
 
 #include "shapelint/ir/expr.h"
 #include "shapelint/report/report.h"
+#include "statistics_json.h"
 
 namespace shapelint::report {
 namespace {
@@ -239,12 +240,17 @@ void writeJson(const Json& value, int depth, std::string& out) {
 
 }  // namespace
 
-std::string renderJson(const std::vector<ModelReport>& reports) {
+std::string renderJson(const std::vector<ModelReport>& reports) { return renderJson(reports, JsonOptions{}); }
+
+// --statistics only adds the "statistics" key after "models": the contract
+// allows new keys, never changed ones.
+std::string renderJson(const std::vector<ModelReport>& reports, const JsonOptions& options) {
   Json root = Json::object();
   root["version"] = kJsonVersion;
   Json models = Json::array();
   for (const ModelReport& r : reports) models.push_back(modelToJson(r));
   root["models"] = std::move(models);
+  if (options.statistics) root["statistics"] = statisticsToJson(reports);
   std::string out;
   writeJson(root, 0, out);
   out += '\n';

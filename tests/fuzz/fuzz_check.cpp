@@ -29,5 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::vector<report::ModelReport> reports{result};
   (void)report::renderText(reports, report::TextOptions{});
   (void)report::renderJson(reports);
+  (void)report::renderSarif(reports, report::SarifOptions{});
+  (void)report::renderGithub(reports);
   return 0;
 }

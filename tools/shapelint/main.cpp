@@ -1,7 +1,8 @@
 // The shapelint command line: a thin layer over checkModelFile and the
 // reporters.
 //
-//   shapelint check MODEL... [--format text|json] [--input-shape NAME:DIMS]...
+//   shapelint check MODEL... [--format text|json|sarif|github] [--output FILE] [--statistics]
+//                   [--input-shape NAME:DIMS]...
 //                   [--fail-on error|warning|note] [-q|--quiet] [--color auto|always|never]
 //                   [--target onnx|onnxruntime|pytorch|all]
 //   shapelint explain conv|convtranspose|maxpool|avgpool --input I --kernel K [--stride S]
@@ -69,9 +70,16 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// --format, --output, --statistics: how `check` writes its report.
+struct ReportCliOptions {
+  std::string format = "text";
+  std::string output;  // empty: standard output
+  bool statistics = false;
+};
+
 struct CheckOptions {
   std::vector<std::string> models;
-  std::string format = "text";
+  ReportCliOptions report;
   std::vector<std::string> inputShapes;
   std::string failOn = "error";
   bool quiet = false;
@@ -278,7 +286,80 @@ passes::Target parseTarget(const std::string& text) {
   return static_cast<passes::Target>(selected);
 }
 
+// --- check: the report's format and destination (--format, --output, --statistics) ---
+
+constexpr std::string_view kFormatText = "text";
+constexpr std::string_view kFormatJson = "json";
+constexpr std::string_view kFormatSarif = "sarif";
+constexpr std::string_view kFormatGithub = "github";
+
+void addReportOptions(CLI::App& check, ReportCliOptions& options) {
+  check
+      .add_option("--format", options.format,
+                  "Output format: text, json, sarif (SARIF 2.1.0, for GitHub code scanning) or github (GitHub "
+                  "Actions annotations) (default: text)")
+      ->check(CLI::IsMember(
+          {std::string(kFormatText), std::string(kFormatJson), std::string(kFormatSarif), std::string(kFormatGithub)}));
+  check.add_option("--output", options.output,
+                   "Write the report to this file instead of standard output (replaced atomically)");
+  check.add_flag("--statistics", options.statistics,
+                 "Count the findings per rule: a table after the report (text, github), a \"statistics\" object "
+                 "(json, sarif)");
+}
+
+// --output must name a file in an existing folder; checked before any model is.
+void validateReportOutput(const ReportCliOptions& options) {
+  namespace fs = std::filesystem;
+  if (options.output.empty()) return;
+  const fs::path path(options.output);
+  const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::error_code ec;
+  if (path.filename().empty() || fs::is_directory(path, ec))
+    throw UsageError("--output '" + options.output + "': not a file name");
+  if (!fs::is_directory(folder, ec))
+    throw UsageError("--output '" + options.output + "': folder '" + folder.string() + "' does not exist");
+}
+
+std::string renderCheckReport(const std::vector<report::ModelReport>& reports, const CheckOptions& options) {
+  const ReportCliOptions& out = options.report;
+  if (out.format == kFormatJson) {
+    report::JsonOptions jsonOptions;
+    jsonOptions.statistics = out.statistics;
+    return report::renderJson(reports, jsonOptions);
+  }
+  if (out.format == kFormatSarif) {
+    report::SarifOptions sarifOptions;
+    sarifOptions.toolVersion = SHAPELINT_VERSION;
+    sarifOptions.statistics = out.statistics;
+    return report::renderSarif(reports, sarifOptions);
+  }
+  std::string text;
+  if (out.format == kFormatGithub) {
+    text = report::renderGithub(reports);
+  } else {
+    report::TextOptions textOptions;
+    textOptions.quiet = options.quiet;
+    // A file is not a terminal: --color auto colours standard output only.
+    textOptions.color = out.output.empty() ? useColor(options.color) : options.color == "always";
+    text = report::renderText(reports, textOptions);
+  }
+  if (out.statistics) text += report::renderStatisticsText(reports);
+  return text;
+}
+
+void writeCheckReport(const std::vector<report::ModelReport>& reports, const CheckOptions& options) {
+  const std::string text = renderCheckReport(reports, options);
+  if (options.report.output.empty()) {
+    writeStdout(text);
+  } else if (std::optional<std::string> error = report::writeFileAtomically(options.report.output, text)) {
+    throw UsageError("--output '" + options.report.output + "': " + *error);
+  }
+}
+
+// --- end of the report options ---
+
 int runCheck(const CheckOptions& options) {
+  validateReportOutput(options.report);
   const std::optional<diag::Severity> failOn = diag::parseSeverity(options.failOn);
   if (!failOn) throw UsageError("--fail-on: unknown severity '" + options.failOn + "'");
   passes::PassOptions passOptions;
@@ -300,14 +381,7 @@ int runCheck(const CheckOptions& options) {
     }
   }
 
-  if (options.format == "json") {
-    writeStdout(report::renderJson(reports));
-  } else {
-    report::TextOptions textOptions;
-    textOptions.quiet = options.quiet;
-    textOptions.color = useColor(options.color);
-    writeStdout(report::renderText(reports, textOptions));
-  }
+  writeCheckReport(reports, options);
 
   bool anyFailing = false;
   for (const report::ModelReport& r : reports) {
@@ -462,8 +536,7 @@ int run(int argc, char** argv) {
   CheckOptions options;
   CLI::App* check = app.add_subcommand("check", "Check ONNX models (files, or directories searched for *.onnx)");
   check->add_option("models", options.models, "Model files or directories")->required();
-  check->add_option("--format", options.format, "Output format (default: text)")
-      ->check(CLI::IsMember({"text", "json"}));
+  addReportOptions(*check, options.report);
   check
       ->add_option("--input-shape", options.inputShapes,
                    "Override a graph input's shape: NAME:1x3x224x224 or NAME:[1,3,224,224]; "

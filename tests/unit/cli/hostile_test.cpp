@@ -19,6 +19,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -474,6 +475,44 @@ TEST_F(HostileNames, JsonOutputIsValidAndKeepsTheNames) {
   EXPECT_TRUE(found) << out.dump().substr(0, 2000);
   const BinaryRun raw = run({"check", "--format", "json", path});
   expectInert(raw.out, "json");
+}
+
+// SARIF is JSON: valid (json::parse rejects invalid UTF-8), inert, with the
+// node name in a result.
+TEST_F(HostileNames, SarifOutputIsValidAndInert) {
+  const std::string path = write("evil_names.onnx", findingModel());
+  const BinaryRun r = run({"check", "--format", "sarif", path});
+  expectWellBehaved(r, path);
+  EXPECT_EQ(r.exitCode, 1);
+  expectInert(r.out, "sarif");
+  json sarif;
+  try {
+    sarif = json::parse(r.out);
+  } catch (const json::exception& e) {
+    FAIL() << "SARIF is not JSON: " << e.what() << "\n" << r.out.substr(0, 2000);
+  }
+  EXPECT_NE(sarif.dump().find("SL202"), std::string::npos) << r.out.substr(0, 2000);
+  EXPECT_NE(sarif.dump().find("evil.onnx: error: forged"), std::string::npos) << r.out.substr(0, 2000);
+}
+
+// GitHub workflow commands: one `::error ...::` line per finding, and no
+// name can end the command early or start a forged one on a new line.
+TEST_F(HostileNames, GithubOutputIsOneCommandPerLine) {
+  const std::string path = write("evil_names.onnx", findingModel());
+  const BinaryRun r = run({"check", "--format", "github", path});
+  expectWellBehaved(r, path);
+  EXPECT_EQ(r.exitCode, 1);
+  expectInert(r.out, "github");
+  std::istringstream lines(r.out);
+  int errors = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("::", 0) == 0) {
+      EXPECT_EQ(line.rfind("::error ", 0), 0u) << line;
+      ++errors;
+    }
+    EXPECT_NE(line.rfind("evil.onnx", 0), 0u) << "a forged line: " << line;
+  }
+  EXPECT_GE(errors, 2) << r.out.substr(0, 2000);  // SL202 on axes 2 and 3
 }
 
 TEST_F(HostileNames, LoadErrorsEscapeThem) {
