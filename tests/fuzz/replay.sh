@@ -31,4 +31,5 @@ for file in "$dir"/*; do
 done
 echo "replayed $cases regression cases in ${#formats[@]} formats (${formats[*]})"
 echo "$((cases * ${#formats[@]} - failed)) passed, $failed failed"
+[ "$cases" -gt 0 ] || { echo "no regression cases in $dir"; exit 1; }
 [ "$failed" -eq 0 ]
