@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 WERROR := $(if $(filter true 1 yes,$(CI)),ON,OFF)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-sanitize fuzz install deb clean
+.PHONY: all deps configure build demo test test-sanitize fuzz bench install deb clean
 
 all: build
 
@@ -45,6 +45,18 @@ fuzz: deps
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_check
 	tools/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
+# Benchmarks (bench/README.md): builds shapelint and the references in
+# build-bench (Release), runs the pass microbenchmarks, generates the
+# benchmark set into BENCH_DATA (about 3.3 GB) and prints bench/compare's table.
+BENCH_DATA ?= build-bench/data
+BENCH_ARGS ?=
+bench: deps
+	cmake -S . -B build-bench -DSHAPELINT_BENCH=ON -DSHAPELINT_TESTS=OFF -DCMAKE_BUILD_TYPE=Release
+	cmake --build build-bench -j $(JOBS) --target bench_tools
+	build-bench/shapelint_bench
+	bench/generate $(BENCH_DATA)
+	bench/compare --shapelint build-bench/shapelint --tools-dir build-bench --out $(BENCH_DATA) $(BENCH_ARGS)
+
 # The binary, its man page and bash/zsh completions under PREFIX (default:
 # CMAKE_INSTALL_PREFIX, /usr/local); DESTDIR works as usual.
 PREFIX ?=
@@ -56,4 +68,4 @@ deb: build
 	cd $(BUILD) && cpack -G DEB
 
 clean:
-	rm -rf $(BUILD) build-sanitize build-fuzz
+	rm -rf $(BUILD) build-sanitize build-fuzz build-bench

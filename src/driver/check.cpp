@@ -89,7 +89,7 @@ report::ModelReport checkModelFile(const std::string& path, const passes::PassOp
   report::ModelReport result;
   result.path = path;
 
-  onnx::LoadResult loaded = onnx::loadModel(path);
+  onnx::LoadResult loaded = onnx::loadModel(path, onnx::WeightBytes::kSkip);
   if (const auto* error = std::get_if<onnx::LoadError>(&loaded)) {
     result.loadError = error->message;
     return result;

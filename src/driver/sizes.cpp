@@ -135,7 +135,7 @@ int SizesReport::exitCode() const {
 SizesReport sizesOfModelFile(const std::string& path, const SizesOptions& options) {
   SizesReport report;
   report.path = path;
-  onnx::LoadResult loaded = onnx::loadModel(path);
+  onnx::LoadResult loaded = onnx::loadModel(path, onnx::WeightBytes::kSkip);
   if (const auto* error = std::get_if<onnx::LoadError>(&loaded)) {
     report.loadError = error->message;
     return report;

@@ -77,7 +77,9 @@ const Value* Graph::find(const std::string& valueName) const {
 }
 
 Value& Graph::getOrAdd(const std::string& valueName) {
-  auto [it, inserted] = valueIndex.emplace(valueName, values.size());
+  // try_emplace: a name already there (every use of a value after the
+  // first) costs a lookup, not a map node built and thrown away.
+  auto [it, inserted] = valueIndex.try_emplace(valueName, values.size());
   if (inserted) {
     values.emplace_back();
     values.back().name = valueName;

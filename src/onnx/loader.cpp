@@ -6,11 +6,14 @@
 #include <string_view>
 #include <utility>
 
+#include <google/protobuf/arena.h>
 #include <onnx/onnx_pb.h>
 
 #include "graph_builder.h"
 #include "model_proto.h"
 #include "proto_io.h"
+#include "skim.h"
+#include "tensor.h"
 
 namespace shapelint::onnx {
 namespace {
@@ -40,13 +43,25 @@ ir::Model buildModel(const ::onnx::ModelProto& proto, const std::string& path) {
 }
 
 // Checks a parse outcome and turns the parsed ModelProto into the IR.
-LoadResult toModel(const ParseOutcome& outcome, const ::onnx::ModelProto& proto, const std::string& path) {
+// `elided`: the tensors whose payload was skipped.
+LoadResult toModel(const ParseOutcome& outcome, const ::onnx::ModelProto& proto, const std::string& path,
+                   const ElidedTensors& elided = {}) {
   if (std::optional<std::string> problem = whyNotAModel(outcome, proto)) return errorAt(path, *problem);
 
   ir::Model model = buildModel(proto, path);
+  ElidedTensorsScope scope(elided);
   if (std::optional<std::string> problem = buildGraph(proto.graph(), model.graph))
     return errorAt(path, *problem);
   return LoadResult(std::move(model));
+}
+
+// A skimmed model is many small messages without their weights: an arena
+// allocates them in large blocks and frees them at once.
+google::protobuf::ArenaOptions skimArenaOptions() {
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 64 * 1024;
+  options.max_block_size = 4 * 1024 * 1024;
+  return options;
 }
 
 // Runs `load`, turning allocation failures on absurd input into a LoadError.
@@ -79,19 +94,31 @@ std::optional<std::string> whyNotAModel(const ParseOutcome& outcome, const ::onn
   return std::nullopt;
 }
 
-LoadResult loadModel(const std::string& path) {
+LoadResult loadModel(const std::string& path, WeightBytes weights) {
   return guarded(path, [&] {
-    ::onnx::ModelProto proto;
-    ParseOutcome outcome = parseFile(path, proto);
-    return toModel(outcome, proto, path);
+    if (weights == WeightBytes::kParse) {
+      ::onnx::ModelProto proto;
+      return toModel(parseFile(path, proto), proto, path);
+    }
+    google::protobuf::Arena arena(skimArenaOptions());
+    auto& proto = *google::protobuf::Arena::CreateMessage<::onnx::ModelProto>(&arena);
+    ElidedTensors elided;
+    ParseOutcome outcome = skimFile(path, proto, elided);
+    return toModel(outcome, proto, path, elided);
   });
 }
 
-LoadResult loadModelFromBytes(const std::string& bytes, const std::string& path) {
+LoadResult loadModelFromBytes(const std::string& bytes, const std::string& path, WeightBytes weights) {
   return guarded(path, [&] {
-    ::onnx::ModelProto proto;
-    ParseOutcome outcome = parseBytes(bytes, proto);
-    return toModel(outcome, proto, path);
+    if (weights == WeightBytes::kParse) {
+      ::onnx::ModelProto proto;
+      return toModel(parseBytes(bytes, proto), proto, path);
+    }
+    google::protobuf::Arena arena(skimArenaOptions());
+    auto& proto = *google::protobuf::Arena::CreateMessage<::onnx::ModelProto>(&arena);
+    ElidedTensors elided;
+    ParseOutcome outcome = skimBytes(bytes, proto, elided);
+    return toModel(outcome, proto, path, elided);
   });
 }
 

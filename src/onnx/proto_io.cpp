@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstddef>
@@ -18,13 +19,13 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/message_lite.h>
 
+#include "limits.h"
+
 namespace shapelint::onnx {
 namespace {
 
 namespace pbio = google::protobuf::io;
 
-// Bytes of the input kept to explain a failure.
-constexpr size_t kHeadSize = 4096;
 // Bytes looked at to decide whether an input is text.
 constexpr size_t kTextSniffSize = 512;
 
@@ -44,11 +45,12 @@ class FdCloser {
   int fd_;
 };
 
-// Parses with protobuf's default recursion limit and a total size limit of
-// INT_MAX bytes, the most a CodedInputStream can count.
+// Parses with kProtobufRecursionLimit and a total size limit of INT_MAX
+// bytes, the most a CodedInputStream can count.
 bool parseStream(pbio::ZeroCopyInputStream& stream, google::protobuf::MessageLite& message) {
   pbio::CodedInputStream coded(&stream);
   coded.SetTotalBytesLimit(INT_MAX);
+  coded.SetRecursionLimit(kProtobufRecursionLimit);
   return message.ParseFromCodedStream(&coded) && coded.ConsumedEntireMessage();
 }
 
@@ -81,24 +83,46 @@ std::optional<uint64_t> leadingVarint(std::string_view bytes) {
 
 }  // namespace
 
-ParseOutcome parseFile(const std::string& path, google::protobuf::MessageLite& message) {
-  ParseOutcome outcome;
+int openInput(const std::string& path, ParseOutcome& outcome, struct stat& info) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     outcome.failure = "cannot open: " + errnoText(errno);
-    return outcome;
+    return -1;
   }
+  int error = 0;
+  if (::fstat(fd, &info) != 0)
+    error = errno;
+  else if (S_ISDIR(info.st_mode))
+    error = EISDIR;
+  if (error != 0) {
+    ::close(fd);
+    outcome.failure = "cannot open: " + errnoText(error);
+    return -1;
+  }
+  return fd;
+}
+
+int readAll(int fd, std::string& out) {
+  size_t filled = out.size();
+  for (;;) {
+    if (filled == out.size()) out.resize(std::max<size_t>(kHeadSize, 2 * filled));
+    ssize_t got = ::read(fd, out.data() + filled, out.size() - filled);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      out.resize(filled);
+      return got < 0 ? errno : 0;
+    }
+    filled += static_cast<size_t>(got);
+  }
+}
+
+ParseOutcome parseFile(const std::string& path, google::protobuf::MessageLite& message) {
+  ParseOutcome outcome;
+  struct stat info {};
+  int fd = openInput(path, outcome, info);
+  if (fd < 0) return outcome;
   FdCloser closer(fd);
 
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    outcome.failure = "cannot open: " + errnoText(errno);
-    return outcome;
-  }
-  if (S_ISDIR(info.st_mode)) {
-    outcome.failure = "cannot open: " + errnoText(EISDIR);
-    return outcome;
-  }
   if (S_ISREG(info.st_mode) && info.st_size > INT_MAX) {
     outcome.failure = "larger than 2 GiB, the most protobuf can parse";
     return outcome;

@@ -2,6 +2,9 @@
 // apart the ways a file can fail to be one. Private to src/onnx.
 #pragma once
 
+#include <sys/stat.h>
+
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -21,6 +24,17 @@ struct ParseOutcome {
   std::string head;
   bool parsed = false;
 };
+
+// Bytes of the input kept in ParseOutcome::head.
+inline constexpr size_t kHeadSize = 4096;
+
+// Opens `path` read-only and stats it. Returns the descriptor, or -1 with
+// outcome.failure set ("cannot open: Is a directory") when it cannot.
+int openInput(const std::string& path, ParseOutcome& outcome, struct stat& info);
+
+// Appends everything left in `fd` to `out`. Returns 0, or the errno of a
+// failed read.
+int readAll(int fd, std::string& out);
 
 // Parses `message` from the file at `path` with protobuf's stream API and a
 // 2 GiB total bytes limit. Never throws.

@@ -14,6 +14,13 @@
 namespace shapelint::onnx {
 namespace {
 
+// The tensors of the current ElidedTensorsScope on this thread.
+thread_local const ElidedTensors* currentElided = nullptr;
+
+bool isElided(const ::onnx::TensorProto& proto) {
+  return currentElided != nullptr && currentElided->contains(&proto);
+}
+
 // Bytes per element in raw_data; 0 for types whose values we never keep.
 size_t rawElementSize(int32_t type) {
   switch (type) {
@@ -185,6 +192,10 @@ std::optional<int64_t> elementCount(const std::vector<int64_t>& dims) {
 
 }  // namespace
 
+ElidedTensorsScope::ElidedTensorsScope(const ElidedTensors& elided) { currentElided = &elided; }
+
+ElidedTensorsScope::~ElidedTensorsScope() { currentElided = nullptr; }
+
 std::optional<std::string> readTensor(const ::onnx::TensorProto& proto, ir::TensorInfo& info) {
   info.elemType = proto.data_type();
   if (proto.dims_size() > kMaxRank)
@@ -198,7 +209,8 @@ std::optional<std::string> readTensor(const ::onnx::TensorProto& proto, ir::Tens
     return fmt::format("has dims [{}] whose element count overflows int64", fmt::join(info.dims, ", "));
 
   info.external = proto.data_location() == ::onnx::TensorProto_DataLocation_EXTERNAL;
-  if (!info.external && *count <= ir::kMaxConstElements) info.data = readValues(proto, *count);
+  if (!info.external && !isElided(proto) && *count <= ir::kMaxConstElements)
+    info.data = readValues(proto, *count);
   return std::nullopt;
 }
 

@@ -62,10 +62,11 @@ class NodeContext final : public InferContext {
   NodeContext(RunState& state, const Scope& scope, const ir::Node& node, size_t order)
       : state_(state), scope_(scope), node_(node), order_(order) {
     inputs_.reserve(node.inputs.size());
+    shapes_.reserve(node.inputs.size());
     for (const std::string& name : node.inputs) {
       ir::Value* v = name.empty() ? nullptr : scope.find(name);
       inputs_.push_back(v);
-      shapes_.push_back(v ? effectiveShape(*v, state.useDeclared) : ir::Shape());
+      shapes_.push_back(v ? &shapeOf(*v) : &kUnknownShape);
     }
   }
 
@@ -73,7 +74,7 @@ class NodeContext final : public InferContext {
   int64_t opset() const override { return state_.model.opset(node_.domain); }
   Target target() const override { return state_.target; }
 
-  const ir::Shape& inputShape(size_t i) const override { return i < shapes_.size() ? shapes_[i] : kUnknownShape; }
+  const ir::Shape& inputShape(size_t i) const override { return i < shapes_.size() ? *shapes_[i] : kUnknownShape; }
   int32_t inputType(size_t i) const override {
     return (i < inputs_.size() && inputs_[i]) ? inputs_[i]->elemType : ir::kUndefined;
   }
@@ -124,12 +125,28 @@ class NodeContext final : public InferContext {
     return scope_.graph->find(node_.outputs[i]);
   }
 
+  // The shape the node sees for an input: the value's inferred shape by
+  // reference, a merged copy only when declared dims fill unknown ones.
+  // A value this node also writes (a malformed self-loop) is copied too, so
+  // setOutput never changes an input shape under a shape function.
+  const ir::Shape& shapeOf(const ir::Value& v) {
+    const bool ownOutput = v.producer == static_cast<int>(node_.index);
+    if (!ownOutput && (!state_.useDeclared || !v.hasDeclared)) return v.inferred;
+    // At most one merged shape per input: reserved once, so the pointers
+    // shapes_ holds into merged_ never move.
+    if (merged_.capacity() == 0) merged_.reserve(node_.inputs.size());
+    merged_.push_back(effectiveShape(v, state_.useDeclared));
+    return merged_.back();
+  }
+
   RunState& state_;
   const Scope& scope_;
   const ir::Node& node_;
   size_t order_;
   std::vector<ir::Value*> inputs_;
-  std::vector<ir::Shape> shapes_;
+  // Pointers into the values, or into merged_.
+  std::vector<const ir::Shape*> shapes_;
+  std::vector<ir::Shape> merged_;
 };
 
 void resetGraph(ir::Graph& graph) {

@@ -5,6 +5,8 @@
 //                   [--input-shape NAME:DIMS]...
 //                   [--fail-on error|warning|note] [-q|--quiet] [--color auto|always|never]
 //                   [--target onnx|onnxruntime|pytorch|all]
+//                   [--select RULES]... [--ignore RULES]... [--severity RULE=LEVEL]... [--exit-zero]
+//                   [--config FILE | --isolated] [--baseline FILE] [--write-baseline FILE] [-j N]
 //   shapelint explain conv|convtranspose|maxpool|avgpool --input I --kernel K [--stride S]
 //                   [--dilation D] [--pad P | --pads B,E] [--auto-pad notset|valid|same_upper|same_lower]
 //                   [--output-padding A] [--output-shape O] [--ceil-mode] [--format text|json]
@@ -12,8 +14,9 @@
 //   shapelint sizes MODEL [--dim H=LO..HI]... [--input-shape NAME:DIMS]... [--format text|json]
 //   shapelint --version
 //
-// Exit codes: 0 no finding at or above --fail-on, 1 some finding is, 2 usage
-// error or a model could not be loaded. explain: 0, or 2 for a usage error.
+// Exit codes: 0 no finding at or above --fail-on (or --exit-zero, or
+// --write-baseline), 1 some finding is, 2 usage error (also an invalid
+// configuration or baseline file) or a model could not be loaded. explain: 0, or 2 for a usage error.
 // infer: 0 written without error findings, 1 written with error findings
 // (printed on stderr), 2 usage error, or the model could not be loaded or
 // written (nothing is written then). sizes: 0 every given size valid, 1 a
@@ -45,6 +48,8 @@
 #include "shapelint/diag/rule_docs.h"
 #include "shapelint/diag/rules.h"
 #include "shapelint/driver.h"
+#include "shapelint/driver/check_run.h"
+#include "shapelint/driver/input_shape.h"
 #include "shapelint/explain.h"
 #include "shapelint/ir/dim.h"
 #include "shapelint/passes/target.h"
@@ -85,6 +90,7 @@ struct CheckOptions {
   bool quiet = false;
   std::string color = "auto";
   std::string target = "all";
+  struct CheckPolicyOptions* policy = nullptr;  // addCheckPolicyOptions
 };
 
 struct InferOptions {
@@ -151,30 +157,10 @@ struct ExplainOptions {
   std::string format = "text";
 };
 
-bool isIdentifierStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool isIdentifierChar(char c) { return isIdentifierStart(c) || (c >= '0' && c <= '9'); }
-
-bool isSymbolName(std::string_view s) {
-  return !s.empty() && isIdentifierStart(s.front()) && std::all_of(s.begin(), s.end(), isIdentifierChar);
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   return s;
-}
-
-// One dim of an --input-shape: an integer >= 0, a symbol name, or `?`.
-ir::Dim parseDim(std::string_view token, const std::string& spec) {
-  token = trim(token);
-  if (token == "?") return ir::Dim::unknown();
-  if (isSymbolName(token)) return ir::Dim::symbol(std::string(token));
-  int64_t value = -1;
-  const char* end = token.data() + token.size();
-  auto [stop, ec] = std::from_chars(token.data(), end, value);
-  if (ec == std::errc() && stop == end && value >= 0) return ir::Dim::value(value);
-  throw UsageError("--input-shape '" + spec + "': '" + std::string(token) +
-                   "' is not a dim (expected an integer >= 0, a symbol name or '?')");
 }
 
 std::vector<std::string_view> split(std::string_view text, char separator) {
@@ -188,29 +174,13 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   return parts;
 }
 
-// "NAME:1x3x224x224" or "NAME:[1, 3, 224, 224]"; "NAME:[]" is a scalar. The
-// name ends at the last colon, so tensor names such as "x:0" work.
+// "NAME:1x3x224x224" or "NAME:[1, 3, 224, 224]" (see shapelint/driver/input_shape.h).
 std::pair<std::string, ir::Shape> parseInputShape(const std::string& spec) {
-  const size_t colon = spec.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    throw UsageError("--input-shape '" + spec + "': expected NAME:DIMS, e.g. x:1x3x224x224 or x:[1,3,224,224]");
+  try {
+    return parseInputShapeSpec(spec);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--input-shape ") + e.what());
   }
-  const std::string name = spec.substr(0, colon);
-  std::string_view dims = trim(std::string_view(spec).substr(colon + 1));
-  if (dims.empty()) throw UsageError("--input-shape '" + spec + "': no dims after the colon");
-
-  std::vector<std::string_view> tokens;
-  if (dims.front() == '[') {
-    if (dims.back() != ']') throw UsageError("--input-shape '" + spec + "': missing closing ']'");
-    dims = trim(dims.substr(1, dims.size() - 2));
-    if (!dims.empty()) tokens = split(dims, ',');
-  } else {
-    tokens = split(dims, 'x');
-  }
-  std::vector<ir::Dim> parsed;
-  parsed.reserve(tokens.size());
-  for (std::string_view token : tokens) parsed.push_back(parseDim(token, spec));
-  return {name, ir::Shape(std::move(parsed))};
 }
 
 std::map<std::string, ir::Shape> parseInputShapes(const std::vector<std::string>& specs) {
@@ -320,12 +290,14 @@ void validateReportOutput(const ReportCliOptions& options) {
     throw UsageError("--output '" + options.output + "': folder '" + folder.string() + "' does not exist");
 }
 
-std::string renderCheckReport(const std::vector<report::ModelReport>& reports, const CheckOptions& options) {
+std::string renderCheckReport(const std::vector<report::ModelReport>& reports, const CheckOptions& options,
+                              const BaselineOutcome* baseline) {
   const ReportCliOptions& out = options.report;
   if (out.format == kFormatJson) {
     report::JsonOptions jsonOptions;
     jsonOptions.statistics = out.statistics;
-    return report::renderJson(reports, jsonOptions);
+    std::string json = report::renderJson(reports, jsonOptions);
+    return baseline ? addBaselineToJson(json, *baseline) : json;
   }
   if (out.format == kFormatSarif) {
     report::SarifOptions sarifOptions;
@@ -342,13 +314,15 @@ std::string renderCheckReport(const std::vector<report::ModelReport>& reports, c
     // A file is not a terminal: --color auto colours standard output only.
     textOptions.color = out.output.empty() ? useColor(options.color) : options.color == "always";
     text = report::renderText(reports, textOptions);
+    if (baseline && !options.quiet) text += renderBaselineText(*baseline);
   }
   if (out.statistics) text += report::renderStatisticsText(reports);
   return text;
 }
 
-void writeCheckReport(const std::vector<report::ModelReport>& reports, const CheckOptions& options) {
-  const std::string text = renderCheckReport(reports, options);
+void writeCheckReport(const std::vector<report::ModelReport>& reports, const CheckOptions& options,
+                      const BaselineOutcome* baseline) {
+  const std::string text = renderCheckReport(reports, options, baseline);
   if (options.report.output.empty()) {
     writeStdout(text);
   } else if (std::optional<std::string> error = report::writeFileAtomically(options.report.output, text)) {
@@ -358,38 +332,135 @@ void writeCheckReport(const std::vector<report::ModelReport>& reports, const Che
 
 // --- end of the report options ---
 
-int runCheck(const CheckOptions& options) {
-  validateReportOutput(options.report);
-  const std::optional<diag::Severity> failOn = diag::parseSeverity(options.failOn);
-  if (!failOn) throw UsageError("--fail-on: unknown severity '" + options.failOn + "'");
-  passes::PassOptions passOptions;
-  passOptions.target = parseTarget(options.target);
-  passOptions.inputShapes = parseInputShapes(options.inputShapes);
-  const std::vector<std::string> paths = expandModelPaths(options.models);
+// --- check: selection, severity, configuration, baselines, jobs ----------
+// --select/--ignore/--severity/--exit-zero, --config/--isolated,
+// --baseline/--write-baseline and -j/--jobs; see shapelint/driver/check_run.h.
+struct CheckPolicyOptions {
+  std::vector<std::string> select;
+  std::vector<std::string> ignore;
+  std::vector<std::string> severity;  // CODE_OR_NAME=LEVEL
+  bool exitZero = false;
+  std::string config;
+  bool isolated = false;
+  std::string baseline;
+  std::string writeBaseline;
+  unsigned jobs = 0;
+  const CLI::App* command = nullptr;  // tells a flag given from its default
+};
 
-  std::vector<report::ModelReport> reports;
-  reports.reserve(paths.size());
-  for (const std::string& path : paths) {
-    // A failure inside one model's check must not lose the others' results.
-    try {
-      reports.push_back(checkModelFile(path, passOptions));
-    } catch (const std::exception& e) {
-      report::ModelReport failed;
-      failed.path = path;
-      failed.loadError = path + ": internal error while checking the model: " + e.what();
-      reports.push_back(std::move(failed));
+void addCheckPolicyOptions(CLI::App& check, CheckOptions& options, CheckPolicyOptions& policy) {
+  options.policy = &policy;
+  policy.command = &check;
+  check
+      .add_option("--select", policy.select,
+                  "Report only these rules: codes (SL102), names (incompatible-merge) or code prefixes (SL1, SL); "
+                  "comma-separated or repeated")
+      ->allow_extra_args(false);
+  check
+      .add_option("--ignore", policy.ignore,
+                  "Do not report these rules (codes, names or prefixes; wins over --select); comma-separated or "
+                  "repeated")
+      ->allow_extra_args(false);
+  check
+      .add_option("--severity", policy.severity,
+                  "Report a rule at another severity: CODE_OR_NAME=error|warning|note; repeatable")
+      ->allow_extra_args(false);
+  check.add_flag("--exit-zero", policy.exitZero, "Exit 0 even with findings (2 still for usage and load errors)");
+  CLI::Option* config = check.add_option(
+      "--config", policy.config, "Use this shapelint.toml (or pyproject.toml) for every model instead of searching");
+  check.add_flag("--isolated", policy.isolated, "Ignore every configuration file")->excludes(config);
+  check.add_option("--baseline", policy.baseline,
+                   "Report only findings not recorded in this baseline file, and list recorded ones now gone");
+  check.add_option("--write-baseline", policy.writeBaseline,
+                   "Record the findings reported in this baseline file (and exit 0 unless a model cannot be loaded)");
+  check.add_option("-j,--jobs", policy.jobs, "Models checked in parallel (default: one per core)")
+      ->check(CLI::Range(1u, 4096u));
+}
+
+RuleSet parseRuleSelectors(const std::vector<std::string>& args, const std::string& flag) {
+  RuleSet rules;
+  for (const std::string& arg : args) {
+    for (const std::string& entry : splitRuleList(arg)) {
+      const std::optional<RuleSet> found = matchRules(entry);
+      if (!found) {
+        throw UsageError(flag + ": unknown rule '" + entry +
+                         "' (expected a code such as SL204, a name such as floor-truncation, or a code prefix such "
+                         "as SL2; 'shapelint rules' lists them)");
+      }
+      rules |= *found;
     }
   }
+  return rules;
+}
 
-  writeCheckReport(reports, options);
-
-  bool anyFailing = false;
-  for (const report::ModelReport& r : reports) {
-    if (r.loadError) return kExitError;
-    for (const diag::Diagnostic& d : r.diagnostics)
-      if (d.severity >= *failOn) anyFailing = true;
+CheckRequest makeCheckRequest(const CheckOptions& options) {
+  const CheckPolicyOptions& policy = *options.policy;
+  CheckRequest request;
+  CliSettings& cli = request.cli;
+  if (policy.command->count("--fail-on") > 0) {
+    cli.failOn = diag::parseSeverity(options.failOn);
+    if (!cli.failOn) throw UsageError("--fail-on: unknown severity '" + options.failOn + "'");
   }
-  return anyFailing ? kExitFindings : kExitClean;
+  if (policy.command->count("--target") > 0) cli.target = parseTarget(options.target);
+  cli.inputShapes = parseInputShapes(options.inputShapes);
+  if (policy.command->count("--select") > 0) cli.selection.select = parseRuleSelectors(policy.select, "--select");
+  cli.selection.ignore = parseRuleSelectors(policy.ignore, "--ignore");
+  for (const std::string& spec : policy.severity) {
+    const size_t eq = spec.rfind('=');
+    const std::optional<diag::Severity> level =
+        eq == std::string::npos ? std::nullopt : diag::parseSeverity(trim(std::string_view(spec).substr(eq + 1)));
+    if (!level) {
+      throw UsageError("--severity '" + spec + "': expected CODE_OR_NAME=error|warning|note, e.g. SL204=error");
+    }
+    const std::optional<RuleSet> rules = matchRules(std::string_view(spec).substr(0, eq));
+    if (!rules) throw UsageError("--severity '" + spec + "': unknown rule '" + spec.substr(0, eq) + "'");
+    cli.selection.severity.emplace_back(*rules, *level);
+  }
+  if (!policy.config.empty()) request.configFile = policy.config;
+  request.isolated = policy.isolated;
+  request.jobs = policy.jobs;
+  if (!policy.baseline.empty()) request.baselineFile = policy.baseline;
+  if (!policy.writeBaseline.empty()) request.writeBaselineFile = policy.writeBaseline;
+  request.paths = expandModelPaths(options.models);
+  return request;
+}
+
+// Configuration and baseline problems are usage errors (exit 2). A
+// configuration error is one compiler-style line, FILE:LINE:COL: error: ...
+std::optional<CheckRun> runChecksForCli(const CheckRequest& request) {
+  try {
+    return runChecks(request);
+  } catch (const ConfigError& e) {
+    std::fputs((report::escapeForTerminal(e.what()) + "\n").c_str(), stderr);
+    return std::nullopt;
+  } catch (const BaselineError& e) {
+    throw UsageError(e.what());
+  }
+}
+
+// Also says, on stderr, what --write-baseline recorded.
+int checkExitCode(const CheckRun& run, const CheckOptions& options) {
+  if (!options.policy->writeBaseline.empty() && !options.quiet) {
+    std::fputs(fmt::format("shapelint: {} finding{} recorded in {}\n", run.baselineWritten,
+                           run.baselineWritten == 1 ? "" : "s", report::escapeForTerminal(options.policy->writeBaseline))
+                   .c_str(),
+               stderr);
+  }
+  if (run.anyLoadError()) return kExitError;
+  if (!options.policy->writeBaseline.empty() || options.policy->exitZero) return kExitClean;
+  return run.anyFailing() ? kExitFindings : kExitClean;
+}
+// --- end of check policy --------------------------------------------------
+
+int runCheck(const CheckOptions& options) {
+  validateReportOutput(options.report);
+  std::optional<CheckRun> checked = runChecksForCli(makeCheckRequest(options));
+  if (!checked) return kExitError;
+  CheckRun& run = *checked;
+  const std::vector<report::ModelReport>& reports = run.reports;
+
+  writeCheckReport(reports, options, run.baseline ? &*run.baseline : nullptr);
+  return checkExitCode(run, options);
 }
 
 // Findings go to stderr (stdout is kept for the one-line summary), as
@@ -550,6 +621,8 @@ int run(int argc, char** argv) {
   check->add_option("--target", options.target,
                     "Whose portability findings to report: onnx, onnxruntime, pytorch or all (default: all); "
                     "several separated by commas");
+  CheckPolicyOptions checkPolicy;
+  addCheckPolicyOptions(*check, options, checkPolicy);
 
   InferOptions inferOptions;
   CLI::App* infer = app.add_subcommand(

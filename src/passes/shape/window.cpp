@@ -217,9 +217,9 @@ std::optional<AxisFacts> convAxis(int64_t input, const AxisWindow& w) {
   f.relationship = convRelationship(w, pads.begin, pads.end);
   setRemainder(f, *numerator, w.stride);
   setFloorRange(f, w.stride);
-  f.formula = fmt::format("o = floor((i + pb + pe - {0})/s) + 1 = floor(({1} + {2} + {3} - {4})/{5}) + 1 = {6}{7}",
-                          kernelSymbol(w), input, pads.begin, pads.end, *ke, w.stride, f.output,
-                          dilationNote(w, *ke));
+  // Compiled format: this runs for every Conv and pool axis of a model.
+  f.formula = formatFast(FMT_COMPILE("o = floor((i + pb + pe - {})/s) + 1 = floor(({} + {} + {} - {})/{}) + 1 = {}{}"),
+                         kernelSymbol(w), input, pads.begin, pads.end, *ke, w.stride, f.output, dilationNote(w, *ke));
   return f;
 }
 
@@ -527,13 +527,21 @@ void reportNonPositive(InferContext& ctx, const AxisFacts& f, size_t tensorAxis)
 ir::Dim symbolicOutputDim(InferContext& ctx, const ir::Dim& i, const AxisWindow& w, bool ceilMode, WindowOp op,
                           size_t tensorAxis) {
   const SymbolicAxisSize size = op == WindowOp::kPool ? poolAxisDim(i, w, ceilMode) : convAxisDim(i, w);
-  const ResolvedPads pads = explicitPads(w);
-  const std::string help =
-      fmt::format("the kernel spans {} but the padded input {} + {} + {} is smaller for every size: feed a larger "
-                  "input on axis {}, pad more, or use a smaller kernel or dilation",
-                  effectiveKernel(w.kernel, w.dilation).value_or(w.kernel), i.str(), pads.begin, pads.end,
-                  tensorAxis);
-  return checkedSymbolicOutput(ctx, i, size, tensorAxis, isSame(w.padding), help);
+  // The help line is formatted only when SL202 is reported; one captured
+  // pointer keeps the std::function from allocating.
+  struct HelpArgs {
+    const ir::Dim& i;
+    const AxisWindow& w;
+    size_t tensorAxis;
+  } args{i, w, tensorAxis};
+  auto help = [a = &args] {
+    const ResolvedPads pads = explicitPads(a->w);
+    return fmt::format("the kernel spans {} but the padded input {} + {} + {} is smaller for every size: feed a "
+                       "larger input on axis {}, pad more, or use a smaller kernel or dilation",
+                       effectiveKernel(a->w.kernel, a->w.dilation).value_or(a->w.kernel), a->i.str(), pads.begin,
+                       pads.end, a->tensorAxis);
+  };
+  return checkedSymbolicOutput(ctx, i, size, tensorAxis, isSame(w.padding), std::function<std::string()>(help));
 }
 
 }  // namespace

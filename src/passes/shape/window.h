@@ -18,15 +18,30 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <fmt/compile.h>
+#include <fmt/format.h>
+
 #include "shapelint/ir/dim.h"
 #include "shapelint/passes/shape_fn.h"
 
 namespace shapelint::passes::window {
+
+// fmt::format for the formulas built for every window axis of a model:
+// formatted into a stack buffer, then one string allocation (fmt::format
+// with a compiled format grows the string step by step).
+template <typename Format, typename... Args>
+std::string formatFast(const Format& format, const Args&... args) {
+  fmt::memory_buffer buffer;
+  fmt::format_to(std::back_inserter(buffer), format, args...);
+  return std::string(buffer.data(), buffer.size());
+}
 
 // auto_pad, parsed once. NOTSET is kExplicit (the `pads` attribute applies).
 enum class Padding { kExplicit, kValid, kSameUpper, kSameLower };
@@ -155,6 +170,9 @@ bool provablyBelowOne(const ir::Dim& d);
 // SL202's help line.
 ir::Dim checkedSymbolicOutput(InferContext& ctx, const ir::Dim& input, const SymbolicAxisSize& size,
                               size_t tensorAxis, bool zeroAllowed, const std::string& help);
+// The same with the help line written only when SL202 is reported.
+ir::Dim checkedSymbolicOutput(InferContext& ctx, const ir::Dim& input, const SymbolicAxisSize& size,
+                              size_t tensorAxis, bool zeroAllowed, const std::function<std::string()>& help);
 
 // Why convAxis/poolAxis (or convTransposeAxis) gave no result for arguments
 // in their domain: the first step whose exact value does not fit in int64,

@@ -105,11 +105,13 @@ SymbolicAxisSize convAxisDim(const Dim& input, const AxisWindow& w) {
   if (isSame(w.padding)) return sameDim(input, w);
   const Numerator n = windowNumerator(input, w);
   if (!n.value) return overflowAt(n.overflowStep);
-  const std::string text = fmt::format("o = floor((i + pb + pe - {})/s) + 1 = floor(({} + {} + {} - {})/{}) + 1",
-                                       kernelSymbol(w), operand(input), n.padBegin, n.padEnd, n.ke, w.stride);
+  // Compiled formats: this runs for every Conv and pool axis of a model.
+  const std::string text =
+      formatFast(FMT_COMPILE("o = floor((i + pb + pe - {})/s) + 1 = floor(({} + {} + {} - {})/{}) + 1"),
+                 kernelSymbol(w), operand(input), n.padBegin, n.padEnd, n.ke, w.stride);
   std::optional<Dim> o = ir::add(ir::floorDiv(*n.value, w.stride), Dim::value(1));
   if (!o) return overflowAt(text);
-  return SymbolicAxisSize{o, fmt::format("{} = {}{}", text, o->str(), dilationNote(w, n.ke))};
+  return SymbolicAxisSize{o, formatFast(FMT_COMPILE("{} = {}{}"), text, o->str(), dilationNote(w, n.ke))};
 }
 
 // ceil_mode (current ONNX and PyTorch, poolAxis): o = ceil(n/s) + 1 with
@@ -211,6 +213,11 @@ bool provablyBelowOne(const Dim& d) {
 
 ir::Dim checkedSymbolicOutput(InferContext& ctx, const Dim& input, const SymbolicAxisSize& size, size_t tensorAxis,
                               bool zeroAllowed, const std::string& help) {
+  return checkedSymbolicOutput(ctx, input, size, tensorAxis, zeroAllowed, [&help] { return help; });
+}
+
+ir::Dim checkedSymbolicOutput(InferContext& ctx, const Dim& input, const SymbolicAxisSize& size, size_t tensorAxis,
+                              bool zeroAllowed, const std::function<std::string()>& help) {
   if (!size.output) {
     reportOverflow(ctx, size.formula, tensorAxis);
     return Dim::unknown();
@@ -226,7 +233,7 @@ ir::Dim checkedSymbolicOutput(InferContext& ctx, const Dim& input, const Symboli
                            "expected at least 1: it is below 1 for {}{}",
                            tensorAxis, o.str(), input.str(), every, most))
       .detail(fmt::format("{} on axis {}", size.formula, tensorAxis))
-      .help(help);
+      .help(help());
   return Dim::unknown();
 }
 

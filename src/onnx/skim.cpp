@@ -1,0 +1,647 @@
+#include "skim.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <fmt/format.h>
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/io/coded_stream.h>
+
+#include "limits.h"
+#include "shapelint/ir/checked.h"
+#include "shapelint/ir/graph.h"
+
+namespace shapelint::onnx {
+namespace {
+
+namespace pb = google::protobuf;
+
+constexpr uint32_t kVarint = 0;
+constexpr uint32_t kFixed64 = 1;
+constexpr uint32_t kLengthDelimited = 2;
+constexpr uint32_t kStartGroup = 3;
+constexpr uint32_t kEndGroup = 4;
+constexpr uint32_t kFixed32 = 5;
+
+// protobuf rejects lengths this close to INT_MAX (ParseContext::kSlopBytes).
+constexpr uint64_t kMaxLength = INT_MAX - 16;
+
+// The first read after a skip is this small, so that little of the next
+// payload is read with the header before it; reads in a row grow to
+// kMaxReadSize.
+constexpr size_t kMinReadSize = 4096;
+constexpr size_t kMaxReadSize = 256 * 1024;
+
+// TensorProto field numbers (onnx.proto).
+constexpr uint32_t kTensorDims = 1;
+constexpr uint32_t kTensorDataType = 2;
+constexpr uint32_t kTensorFloatData = 4;
+constexpr uint32_t kTensorDoubleData = 10;
+
+bool isTensorPayload(uint32_t number) {
+  switch (number) {
+    case 4:   // float_data
+    case 5:   // int32_data
+    case 6:   // string_data
+    case 7:   // int64_data
+    case 9:   // raw_data
+    case 10:  // double_data
+    case 11:  // uint64_data
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The field numbers a message type's schema knows.
+class KnownFields {
+ public:
+  explicit KnownFields(const pb::Descriptor* descriptor) {
+    for (int i = 0; i < descriptor->field_count(); ++i) {
+      const auto number = static_cast<size_t>(descriptor->field(i)->number());
+      if (number >= known_.size()) known_.resize(number + 1, false);
+      known_[number] = true;
+    }
+  }
+  bool contains(uint32_t number) const { return number < known_.size() && known_[number]; }
+
+ private:
+  std::vector<bool> known_;
+};
+
+template <typename Message>
+const KnownFields& knownFieldsOf() {
+  static const KnownFields known(Message::descriptor());
+  return known;
+}
+
+// Text from the model as a message shows it: control characters escaped.
+std::string escaped(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f)
+      out += fmt::format("\\x{:02x}", byte);
+    else
+      out += c;
+  }
+  return out;
+}
+
+// What a field handler did with a field.
+enum class Action {
+  kMerge,     // leave it to protobuf: the field's bytes are merged into the message
+  kSkip,      // drop it unread
+  kConsumed,  // the handler walked it
+  kFail,      // the input is invalid
+};
+
+// One field of a message being walked.
+struct Field {
+  uint32_t number = 0;
+  uint32_t wireType = 0;
+  uint64_t end = 0;  // the payload's end, for length-delimited fields
+  // The tag and length bytes as read.
+  uint8_t header[16] = {};
+  size_t headerSize = 0;
+};
+
+// The input, read forward: a file read with pread at the offsets needed, so
+// that skipped bytes are never read, or bytes in memory.
+class Source {
+ public:
+  Source(int fd, uint64_t size) : fd_(fd), size_(size) {}
+  Source(const uint8_t* data, uint64_t size) : data_(data), size_(size), bufferSize_(size) {}
+
+  uint64_t pos() const { return pos_; }
+  uint64_t size() const { return size_; }
+  // The errno of a failed read, or 0.
+  int error() const { return error_; }
+
+  // The byte at pos(), which must be below size(); false when it cannot be read.
+  bool next(uint8_t& byte) {
+    if (pos_ - bufferStart_ >= bufferSize_ && !refill()) return false;
+    byte = data_[pos_ - bufferStart_];
+    ++pos_;
+    return true;
+  }
+
+  // Moves forward to `to` (at most size()) without reading.
+  void skipTo(uint64_t to) { pos_ = to; }
+
+  // Appends the `count` bytes at pos() to `out`.
+  bool append(uint64_t count, std::string& out) {
+    while (count > 0) {
+      if (pos_ - bufferStart_ >= bufferSize_ && !refill()) return false;
+      const uint64_t available = std::min(count, bufferStart_ + bufferSize_ - pos_);
+      out.append(reinterpret_cast<const char*>(data_ + (pos_ - bufferStart_)), available);
+      pos_ += available;
+      count -= available;
+    }
+    return true;
+  }
+
+ private:
+  // Reads from pos(): little right after a skip, more when reads follow.
+  bool refill() {
+    if (fd_ < 0 || pos_ >= size_) return false;
+    const bool sequential = pos_ == bufferStart_ + bufferSize_;
+    readSize_ = sequential ? std::min(readSize_ * 2, kMaxReadSize) : kMinReadSize;
+    buffer_.resize(kMaxReadSize);
+    const auto wanted = static_cast<size_t>(std::min<uint64_t>(readSize_, size_ - pos_));
+    ssize_t got = -1;
+    do {
+      got = ::pread(fd_, buffer_.data(), wanted, static_cast<off_t>(pos_));
+    } while (got < 0 && errno == EINTR);
+    if (got <= 0) {  // an error, or the file shrank
+      if (got < 0) error_ = errno;
+      return false;
+    }
+    data_ = buffer_.data();
+    bufferStart_ = pos_;
+    bufferSize_ = static_cast<uint64_t>(got);
+    return true;
+  }
+
+  int fd_ = -1;
+  const uint8_t* data_ = nullptr;
+  uint64_t size_ = 0;
+  uint64_t pos_ = 0;
+  uint64_t bufferStart_ = 0;  // the offset of data_[0]
+  uint64_t bufferSize_ = 0;
+  std::vector<uint8_t> buffer_;
+  size_t readSize_ = kMinReadSize;
+  int error_ = 0;
+};
+
+// Decodes a varint from `bytes` at `offset`; false when it is incomplete.
+bool decodeVarint(std::string_view bytes, size_t& offset, uint64_t& out) {
+  uint64_t value = 0;
+  for (int i = 0; i < 10 && offset < bytes.size(); ++i) {
+    const auto byte = static_cast<uint8_t>(bytes[offset++]);
+    value |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
+    if (byte < 0x80) {
+      out = value;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Ignores the fields merged into a message.
+struct IgnoreMerged {
+  void operator()(const Field&, std::string_view) const {}
+};
+
+// What the dims and type read so far say about a tensor's payload.
+class TensorSizing {
+ public:
+  void addDim(uint64_t raw) {
+    const auto dim = static_cast<int64_t>(raw);
+    if (dim == 0) zero_ = true;
+    if (dim < 0) invalid_ = true;
+    if (invalid_ || dim == 0) return;
+    std::optional<int64_t> product = ir::checkedMul(count_, dim);
+    if (product)
+      count_ = *product;
+    else
+      invalid_ = true;
+  }
+  void setType(uint64_t raw) { type_ = static_cast<int32_t>(raw); }
+
+  // Whether a payload field of `bytes` bytes is kept.
+  bool keeps(uint64_t bytes) {
+    if (elided_ || invalid_ || bytes > kMaxKeptPayloadBytes - keptBytes_) return false;
+    if (type_ != ir::kUndefined && !skimKeepsValues(type_, zero_ ? 0 : count_)) return false;
+    if (type_ == ir::kUndefined && !zero_ && count_ > ir::kMaxConstElements) return false;
+    keptBytes_ += bytes;
+    return true;
+  }
+  void elide() { elided_ = true; }
+
+ private:
+  int32_t type_ = ir::kUndefined;
+  int64_t count_ = 1;     // product of the non-zero dims
+  bool zero_ = false;     // a dim is 0
+  bool invalid_ = false;  // a dim is negative, or the count overflows
+  bool elided_ = false;
+  uint64_t keptBytes_ = 0;
+};
+
+// Walks a serialized ModelProto.
+class Skimmer {
+ public:
+  Skimmer(Source& source, ElidedTensors& elided)
+      : src_(source), elided_(elided), scratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2) {}
+
+  bool skimModel(::onnx::ModelProto& model) {
+    return walk(model, knownFieldsOf<::onnx::ModelProto>(), src_.size(), 0, [&](const Field& f) {
+      if (f.wireType != kLengthDelimited) return Action::kMerge;
+      switch (f.number) {
+        case 7:
+          return consumed(skimGraph(*model.mutable_graph(), f.end, 1, 0, true));
+        case 20:
+          return consumed(skimTrainingInfo(*model.add_training_info(), f.end, 1));
+        case 25:
+          return consumed(skimFunction(*model.add_functions(), f.end, 1));
+        default:
+          return Action::kMerge;
+      }
+    });
+  }
+
+  // Why the input is rejected though it is valid protobuf; empty otherwise.
+  const std::string& failure() const { return failure_; }
+
+ private:
+  static Action consumed(bool ok) { return ok ? Action::kConsumed : Action::kFail; }
+
+  // A GraphProto at protobuf nesting `level` and subgraph nesting `depth`;
+  // `wantValues`: its tensors may be read for values.
+  bool skimGraph(::onnx::GraphProto& graph, uint64_t limit, int level, int depth, bool wantValues) {
+    int nodeIndex = 0;
+    return walk(graph, knownFieldsOf<::onnx::GraphProto>(), limit, level, [&](const Field& f) {
+      if (f.wireType != kLengthDelimited) return Action::kMerge;
+      switch (f.number) {
+        case 1:
+          return consumed(skimNode(*graph.add_node(), f.end, level + 1, depth, wantValues, nodeIndex++));
+        case 5:
+          return consumed(skimTensor(*graph.add_initializer(), f.end, level + 1, wantValues));
+        case 15:
+          return consumed(skimSparseTensor(*graph.add_sparse_initializer(), f.end, level + 1));
+        default:
+          return Action::kMerge;
+      }
+    });
+  }
+
+  bool skimNode(::onnx::NodeProto& node, uint64_t limit, int level, int depth, bool wantValues, int index) {
+    std::string name;
+    std::string opType;
+    auto describe = [&] {
+      if (!name.empty()) return fmt::format("node '{}' ({})", escaped(name), escaped(opType));
+      return fmt::format("unnamed node {} ({})", index, escaped(opType));
+    };
+    auto onField = [&](const Field& f) {
+      if (f.wireType != kLengthDelimited || f.number != 5) return Action::kMerge;
+      return consumed(skimAttribute(*node.add_attribute(), f.end, level + 1, depth, wantValues, describe));
+    };
+    auto onMerged = [&](const Field& f, std::string_view payload) {
+      if (f.wireType != kLengthDelimited) return;
+      if (f.number == 3) name = payload;
+      if (f.number == 4) opType = payload;
+    };
+    return walk(node, knownFieldsOf<::onnx::NodeProto>(), limit, level, onField, onMerged);
+  }
+
+  template <typename Describe>
+  bool skimAttribute(::onnx::AttributeProto& attribute, uint64_t limit, int level, int depth, bool wantValues,
+                     const Describe& describeNode) {
+    auto subgraph = [&](::onnx::GraphProto& graph, uint64_t end) {
+      if (depth + 1 > kMaxSubgraphDepth) {
+        failure_ = fmt::format("subgraphs nested deeper than {} levels at {}", kMaxSubgraphDepth, describeNode());
+        return false;
+      }
+      return skimGraph(graph, end, level + 1, depth + 1, wantValues);
+    };
+    return walk(attribute, knownFieldsOf<::onnx::AttributeProto>(), limit, level, [&](const Field& f) {
+      if (f.wireType != kLengthDelimited) return Action::kMerge;
+      switch (f.number) {
+        case 5:
+          return consumed(skimTensor(*attribute.mutable_t(), f.end, level + 1, wantValues));
+        case 6:
+          return consumed(subgraph(*attribute.mutable_g(), f.end));
+        case 10:
+          return consumed(skimTensor(*attribute.add_tensors(), f.end, level + 1, false));
+        case 11:
+          return consumed(subgraph(*attribute.add_graphs(), f.end));
+        case 22:
+          return consumed(skimSparseTensor(*attribute.mutable_sparse_tensor(), f.end, level + 1));
+        case 23:
+          return consumed(skimSparseTensor(*attribute.add_sparse_tensors(), f.end, level + 1));
+        default:
+          return Action::kMerge;
+      }
+    });
+  }
+
+  bool skimFunction(::onnx::FunctionProto& function, uint64_t limit, int level) {
+    int nodeIndex = 0;
+    return walk(function, knownFieldsOf<::onnx::FunctionProto>(), limit, level, [&](const Field& f) {
+      if (f.wireType != kLengthDelimited || f.number != 7) return Action::kMerge;
+      return consumed(skimNode(*function.add_node(), f.end, level + 1, 0, false, nodeIndex++));
+    });
+  }
+
+  bool skimTrainingInfo(::onnx::TrainingInfoProto& info, uint64_t limit, int level) {
+    return walk(info, knownFieldsOf<::onnx::TrainingInfoProto>(), limit, level, [&](const Field& f) {
+      if (f.wireType != kLengthDelimited) return Action::kMerge;
+      switch (f.number) {
+        case 1:
+          return consumed(skimGraph(*info.mutable_initialization(), f.end, level + 1, 0, false));
+        case 2:
+          return consumed(skimGraph(*info.mutable_algorithm(), f.end, level + 1, 0, false));
+        default:
+          return Action::kMerge;
+      }
+    });
+  }
+
+  bool skimSparseTensor(::onnx::SparseTensorProto& sparse, uint64_t limit, int level) {
+    return walk(sparse, knownFieldsOf<::onnx::SparseTensorProto>(), limit, level, [&](const Field& f) {
+      if (f.wireType != kLengthDelimited) return Action::kMerge;
+      switch (f.number) {
+        case 1:
+          return consumed(skimTensor(*sparse.mutable_values(), f.end, level + 1, false));
+        case 2:
+          return consumed(skimTensor(*sparse.mutable_indices(), f.end, level + 1, false));
+        default:
+          return Action::kMerge;
+      }
+    });
+  }
+
+  // A TensorProto: its payload fields are kept only while the dims and type
+  // read so far allow a small constant (and `wantValues`).
+  bool skimTensor(::onnx::TensorProto& tensor, uint64_t limit, int level, bool wantValues) {
+    TensorSizing sizing;
+    if (!wantValues) sizing.elide();
+    auto onField = [&](const Field& f) {
+      if (!isTensorPayload(f.number)) return Action::kMerge;
+      // Unpacked elements and wrongly typed fields are a few bytes.
+      const uint64_t bytes = f.wireType == kLengthDelimited ? f.end - src_.pos() : 16;
+      if (sizing.keeps(bytes)) return Action::kMerge;
+      sizing.elide();
+      elided_.insert(&tensor);
+      // protobuf rejects a packed float or double field of a partial element.
+      if (f.wireType == kLengthDelimited && f.number == kTensorFloatData && bytes % 4 != 0) return Action::kFail;
+      if (f.wireType == kLengthDelimited && f.number == kTensorDoubleData && bytes % 8 != 0) return Action::kFail;
+      return Action::kSkip;
+    };
+    auto onMerged = [&](const Field& f, std::string_view payload) {
+      size_t offset = 0;
+      uint64_t value = 0;
+      if (f.number == kTensorDims && f.wireType == kVarint && decodeVarint(payload, offset, value))
+        sizing.addDim(value);
+      if (f.number == kTensorDims && f.wireType == kLengthDelimited)
+        while (offset < payload.size() && decodeVarint(payload, offset, value)) sizing.addDim(value);
+      if (f.number == kTensorDataType && f.wireType == kVarint && decodeVarint(payload, offset, value))
+        sizing.setType(value);
+    };
+    const bool ok = walk(tensor, knownFieldsOf<::onnx::TensorProto>(), limit, level, onField, onMerged);
+    if (!wantValues) elided_.insert(&tensor);
+    return ok;
+  }
+
+  // Walks the fields of `message` up to `limit`, calling `onField` for the
+  // fields its schema knows, and `onMerged` with the payload of those it
+  // leaves to protobuf. Those are merged in one parse at the end: the walked
+  // messages have no oneofs, so only the order within a field matters, and
+  // that is kept. Groups and unknown fields are skipped: a full parse keeps
+  // them as unknown fields, which nothing reads.
+  template <typename OnField, typename OnMerged = IgnoreMerged>
+  bool walk(pb::MessageLite& message, const KnownFields& known, uint64_t limit, int level, const OnField& onField,
+            const OnMerged& onMerged = {}) {
+    if (level > kProtobufRecursionLimit) return false;
+    std::string& pending = scratch_[static_cast<size_t>(level)];
+    pending.clear();
+    while (src_.pos() < limit) {
+      Field f;
+      uint32_t tag = 0;
+      if (!readTag(limit, tag, f)) return false;
+      f.number = tag >> 3;
+      f.wireType = tag & 7;
+      if (f.number == 0 || f.wireType == kEndGroup || f.wireType > kFixed32) return false;
+      if (f.wireType == kLengthDelimited) {
+        uint64_t length = 0;
+        if (!readLength(limit, length, &f)) return false;
+        f.end = src_.pos() + length;
+      }
+      const Action action = known.contains(f.number) && f.wireType != kStartGroup ? onField(f) : Action::kSkip;
+      switch (action) {
+        case Action::kFail:
+          return false;
+        case Action::kConsumed:
+          break;
+        case Action::kSkip:
+          if (!skipField(f, limit, level)) return false;
+          break;
+        case Action::kMerge: {
+          pending.append(reinterpret_cast<const char*>(f.header), f.headerSize);
+          const size_t payloadStart = pending.size();
+          if (!copyField(f, limit, pending)) return false;
+          onMerged(f, std::string_view(pending).substr(payloadStart));
+          break;
+        }
+      }
+      if (src_.pos() > limit) return false;
+    }
+    return merge(message, pending, level);
+  }
+
+  // Parses `bytes`, whole fields of `message`, into it with protobuf: the
+  // same merge as a full parse, and the same recursion budget.
+  static bool merge(pb::MessageLite& message, const std::string& bytes, int level) {
+    if (bytes.empty()) return true;
+    if (bytes.size() > kMaxLength) return false;
+    pb::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
+    input.SetRecursionLimit(kProtobufRecursionLimit - level);
+    return message.MergePartialFromCodedStream(&input) && input.ConsumedEntireMessage();
+  }
+
+  // Appends the payload of a (non-group) field whose tag (and length) were read.
+  bool copyField(const Field& f, uint64_t limit, std::string& out) {
+    switch (f.wireType) {
+      case kVarint:
+        for (int i = 0; i < 10 && src_.pos() < limit; ++i) {
+          uint8_t byte = 0;
+          if (!src_.next(byte)) return false;
+          out += static_cast<char>(byte);
+          if (byte < 0x80) return true;
+        }
+        return false;
+      case kFixed64:
+        return limit - src_.pos() >= 8 && src_.append(8, out);
+      case kFixed32:
+        return limit - src_.pos() >= 4 && src_.append(4, out);
+      case kLengthDelimited:
+        return src_.append(f.end - src_.pos(), out);
+      default:
+        return false;
+    }
+  }
+
+  // Moves past the field whose tag (and length) were read.
+  bool skipField(const Field& f, uint64_t limit, int level) {
+    switch (f.wireType) {
+      case kVarint: {
+        uint64_t ignored = 0;
+        return readVarint(limit, ignored);
+      }
+      case kFixed64:
+        return advance(limit, 8);
+      case kFixed32:
+        return advance(limit, 4);
+      case kLengthDelimited:
+        src_.skipTo(f.end);
+        return true;
+      case kStartGroup:
+        return skipGroup(f.number, limit, level + 1);
+      default:
+        return false;
+    }
+  }
+
+  // Skips a group's fields up to its end tag, as protobuf's parse of an
+  // unknown group does.
+  bool skipGroup(uint32_t number, uint64_t limit, int level) {
+    if (level > kProtobufRecursionLimit) return false;
+    while (src_.pos() < limit) {
+      Field f;
+      uint32_t tag = 0;
+      if (!readTag(limit, tag, f)) return false;
+      f.number = tag >> 3;
+      f.wireType = tag & 7;
+      if (f.wireType == kEndGroup) return f.number == number;
+      if (f.number == 0 || f.wireType > kFixed32) return false;
+      if (f.wireType == kLengthDelimited) {
+        uint64_t length = 0;
+        if (!readLength(limit, length, &f)) return false;
+        f.end = src_.pos() + length;
+      }
+      if (!skipField(f, limit, level)) return false;
+    }
+    return false;  // no end tag
+  }
+
+  bool advance(uint64_t limit, uint64_t bytes) {
+    if (limit - src_.pos() < bytes) return false;
+    src_.skipTo(src_.pos() + bytes);
+    return true;
+  }
+
+  // A tag as protobuf reads it: at most 5 bytes, kept modulo 2^32.
+  bool readTag(uint64_t limit, uint32_t& tag, Field& f) {
+    uint32_t value = 0;
+    for (int i = 0; i < 5 && src_.pos() < limit; ++i) {
+      uint8_t byte = 0;
+      if (!src_.next(byte)) return false;
+      f.header[f.headerSize++] = byte;
+      value |= static_cast<uint32_t>(byte & 0x7f) << (7 * i);
+      if (byte < 0x80) {
+        tag = value;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // A varint: at most 10 bytes, kept modulo 2^64.
+  bool readVarint(uint64_t limit, uint64_t& out) {
+    uint64_t value = 0;
+    for (int i = 0; i < 10 && src_.pos() < limit; ++i) {
+      uint8_t byte = 0;
+      if (!src_.next(byte)) return false;
+      value |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
+      if (byte < 0x80) {
+        out = value;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // A length as protobuf reads it (at most 5 bytes, below 2 GiB), which
+  // must fit before `limit`.
+  bool readLength(uint64_t limit, uint64_t& length, Field* f) {
+    uint64_t value = 0;
+    for (int i = 0; i < 5 && src_.pos() < limit; ++i) {
+      uint8_t byte = 0;
+      if (!src_.next(byte)) return false;
+      if (f != nullptr) f->header[f->headerSize++] = byte;
+      if (i == 4 && byte >= 8) return false;
+      value |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
+      if (byte < 0x80) {
+        length = value;
+        return value <= kMaxLength && value <= limit - src_.pos();
+      }
+    }
+    return false;
+  }
+
+  Source& src_;
+  ElidedTensors& elided_;
+  std::vector<std::string> scratch_;  // per nesting level: the fields left to protobuf
+  std::string failure_;
+};
+
+ParseOutcome skimSource(Source& source, std::string head, ::onnx::ModelProto& model, ElidedTensors& elided) {
+  ParseOutcome outcome;
+  outcome.head = std::move(head);
+  if (source.size() == 0) return outcome;
+  Skimmer skimmer(source, elided);
+  outcome.parsed = skimmer.skimModel(model);
+  if (!skimmer.failure().empty()) {
+    outcome.failure = skimmer.failure();
+    outcome.parsed = false;
+  }
+  if (source.error() != 0) {
+    outcome.failure = "cannot read: " + std::error_code(source.error(), std::generic_category()).message();
+    outcome.parsed = false;
+  }
+  return outcome;
+}
+
+}  // namespace
+
+bool skimKeepsValues(int32_t type, int64_t count) {
+  if (ir::isFloatingType(type)) return count <= kMaxKeptRealElements;
+  if (ir::isIntegerType(type)) return count <= ir::kMaxConstElements;
+  return false;
+}
+
+ParseOutcome skimFile(const std::string& path, ::onnx::ModelProto& model, ElidedTensors& elided) {
+  ParseOutcome outcome;
+  struct stat info {};
+  const int fd = openInput(path, outcome, info);
+  if (fd < 0) return outcome;
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+
+  if (S_ISREG(info.st_mode) && info.st_size > 0) {
+    Source source(fd, static_cast<uint64_t>(info.st_size));
+    std::string head;
+    for (uint8_t byte = 0; head.size() < kHeadSize && source.next(byte);) head += static_cast<char>(byte);
+    if (source.error() != 0) {
+      outcome.failure = "cannot read: " + std::error_code(source.error(), std::generic_category()).message();
+      return outcome;
+    }
+    source.skipTo(0);
+    return skimSource(source, std::move(head), model, elided);
+  }
+  // Pipes, and files whose size is not known, are read whole.
+  std::string bytes;
+  if (int error = readAll(fd, bytes); error != 0) {
+    outcome.failure = "cannot read: " + std::error_code(error, std::generic_category()).message();
+    return outcome;
+  }
+  return skimBytes(bytes, model, elided);
+}
+
+ParseOutcome skimBytes(std::string_view bytes, ::onnx::ModelProto& model, ElidedTensors& elided) {
+  Source source(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  return skimSource(source, std::string(bytes.substr(0, kHeadSize)), model, elided);
+}
+
+}  // namespace shapelint::onnx
