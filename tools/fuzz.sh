@@ -15,5 +15,5 @@ for m in /usr/share/libonnx-testdata/data/*/*/model.onnx; do
   i=$((i + 1))
 done
 [ -d tests/fuzz/regressions ] && cp -n tests/fuzz/regressions/* "$corpus/" 2>/dev/null || true
-exec "$build/fuzz_check" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+exec "$build/fuzz_check" "$corpus" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 \
   -max_len=1000000 -artifact_prefix="$build/artifacts/" -print_final_stats=1

@@ -11,6 +11,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libonnx-testdata python3-onnx python3-numpy python3-jsonschema
   pre-commit git
+  # make fuzz (libFuzzer) and make test-sanitize: clang, its sanitizer runtimes, llvm-symbolizer
+  clang clang-14 libclang-rt-14-dev llvm llvm-14
   help2man dpkg-dev
 )
 

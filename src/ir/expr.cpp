@@ -11,6 +11,7 @@
 #include <numeric>
 
 #include "expr_internal.h"
+#include "shapelint/ir/expr_limits.h"
 #include "shapelint/ir/checked.h"
 
 namespace shapelint::ir {
@@ -429,12 +430,20 @@ using detail::PolyPtr;
 
 namespace {
 
+thread_local uint64_t exprLimitHitCount = 0;
+
 std::optional<Dim> resultOf(PolyPtr p) {
   if (!p) return std::nullopt;
+  if (p->nodes > kMaxExprNodes) {
+    ++exprLimitHitCount;
+    return Dim::unknown();
+  }
   return detail::dimOf(std::move(p));
 }
 
 }  // namespace
+
+uint64_t exprLimitHits() { return exprLimitHitCount; }
 
 std::optional<Dim> add(const Dim& a, const Dim& b) {
   if (a.isUnknown() || b.isUnknown()) return Dim::unknown();

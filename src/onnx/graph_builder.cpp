@@ -1,5 +1,7 @@
 #include "graph_builder.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <functional>
@@ -10,8 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
+#include "limits.h"
 #include "tensor.h"
 
 namespace shapelint::onnx {
@@ -20,10 +21,15 @@ namespace {
 using Problem = std::optional<std::string>;
 using ::onnx::AttributeProto;
 
-// Nodes with more inputs than this are rejected, to bound memory.
-constexpr int kMaxNodeInputs = 10'000'000;
 // A cycle longer than this is shown with its middle elided.
 constexpr size_t kMaxCycleShown = 8;
+
+// What every graph of one model shares while it is built: the limits, and
+// the nodes counted so far in all of its graphs.
+struct BuildState {
+  const GraphLimits& limits;
+  int64_t nodes = 0;
+};
 
 // A graph and the graphs enclosing it, innermost first: where the names a
 // subgraph reads from outer scopes are looked up.
@@ -34,9 +40,7 @@ struct Scope {
 
 // Defined in its graph: a graph input, an initializer or a node output, as
 // opposed to a name only declared by value_info or listed as a graph output.
-bool isDefined(const ir::Value& value) {
-  return value.producer >= 0 || value.isGraphInput || value.isInitializer;
-}
+bool isDefined(const ir::Value& value) { return value.producer >= 0 || value.isGraphInput || value.isInitializer; }
 
 bool isDefinedIn(const ir::Graph& graph, const std::string& name) {
   const ir::Value* value = graph.find(name);
@@ -65,17 +69,13 @@ std::string escaped(std::string_view text) {
 }
 
 // A name as messages show it: escaped, in single quotes.
-std::string quoted(std::string_view name) {
-  return "'" + escaped(name) + "'";
-}
+std::string quoted(std::string_view name) { return "'" + escaped(name) + "'"; }
 
 std::string describeNode(const ir::Node& node) {
   return fmt::format("node {} ({})", quoted(node.name), escaped(node.opType));
 }
 
-std::string normalizeDomain(const std::string& domain) {
-  return domain == "ai.onnx" ? std::string() : domain;
-}
+std::string normalizeDomain(const std::string& domain) { return domain == "ai.onnx" ? std::string() : domain; }
 
 // The attribute's type; models that leave `type` unset get the type of the
 // field that holds a value.
@@ -110,7 +110,7 @@ ir::Shape readShape(const ::onnx::TensorShapeProto& proto) {
 // Records a type the model declares for `value` (graph input or output,
 // value_info). The first declared shape wins; an initializer's dims, set
 // elsewhere, take precedence over all of them.
-Problem declareType(const ::onnx::TypeProto& type, ir::Value& value) {
+Problem declareType(const ::onnx::TypeProto& type, ir::Value& value, int maxRank) {
   ir::ValueKind kind = ir::ValueKind::kUnknown;
   int32_t elemType = ir::kUndefined;
   const ::onnx::TensorShapeProto* shape = nullptr;
@@ -125,15 +125,24 @@ Problem declareType(const ::onnx::TypeProto& type, ir::Value& value) {
       elemType = type.sparse_tensor_type().elem_type();
       if (type.sparse_tensor_type().has_shape()) shape = &type.sparse_tensor_type().shape();
       break;
-    case ::onnx::TypeProto::kSequenceType: kind = ir::ValueKind::kSequence; break;
-    case ::onnx::TypeProto::kMapType: kind = ir::ValueKind::kMap; break;
-    case ::onnx::TypeProto::kOptionalType: kind = ir::ValueKind::kOptional; break;
-    case ::onnx::TypeProto::kOpaqueType: kind = ir::ValueKind::kUnknown; break;
-    case ::onnx::TypeProto::VALUE_NOT_SET: return std::nullopt;
+    case ::onnx::TypeProto::kSequenceType:
+      kind = ir::ValueKind::kSequence;
+      break;
+    case ::onnx::TypeProto::kMapType:
+      kind = ir::ValueKind::kMap;
+      break;
+    case ::onnx::TypeProto::kOptionalType:
+      kind = ir::ValueKind::kOptional;
+      break;
+    case ::onnx::TypeProto::kOpaqueType:
+      kind = ir::ValueKind::kUnknown;
+      break;
+    case ::onnx::TypeProto::VALUE_NOT_SET:
+      return std::nullopt;
   }
-  if (shape != nullptr && shape->dim_size() > kMaxRank)
+  if (shape != nullptr && shape->dim_size() > maxRank)
     return fmt::format("value {} declares rank {}, more than the {} shapelint accepts", quoted(value.name),
-                       shape->dim_size(), kMaxRank);
+                       shape->dim_size(), maxRank);
 
   if (!value.hasDeclared) {
     value.hasDeclared = true;
@@ -150,11 +159,22 @@ class GraphBuilder {
  public:
   // `label` names a subgraph in messages and prefixes the synthesised names
   // of its unnamed nodes ("If_0/then_branch"); it is empty for the main graph.
-  GraphBuilder(const ::onnx::GraphProto& proto, const Scope* outer, std::string label, ir::Graph& graph)
-      : proto_(proto), outer_(outer), label_(std::move(label)), graph_(graph), scope_{&graph, outer} {}
+  GraphBuilder(const ::onnx::GraphProto& proto, const Scope* outer, std::string label, ir::Graph& graph,
+               BuildState& state, int depth)
+      : proto_(proto),
+        outer_(outer),
+        label_(std::move(label)),
+        graph_(graph),
+        scope_{&graph, outer},
+        state_(state),
+        depth_(depth) {}
 
   Problem build() {
     graph_.name = proto_.name();
+    state_.nodes += proto_.node_size();
+    if (state_.nodes > state_.limits.maxNodes)
+      return fmt::format("the model has more than {} nodes (subgraphs included), the most shapelint accepts",
+                         state_.limits.maxNodes);
     if (Problem problem = addGraphInputs()) return problem;
     if (Problem problem = addInitializers()) return problem;
     if (Problem problem = addNodes()) return problem;
@@ -168,12 +188,11 @@ class GraphBuilder {
   Problem addGraphInputs() {
     for (const ::onnx::ValueInfoProto& input : proto_.input()) {
       ir::Value& value = graph_.getOrAdd(input.name());
-      if (value.isGraphInput)
-        return inThisGraph(fmt::format("graph input {} is listed twice", quoted(input.name())));
+      if (value.isGraphInput) return inThisGraph(fmt::format("graph input {} is listed twice", quoted(input.name())));
       value.isGraphInput = true;
       graph_.inputs.push_back(input.name());
       if (input.has_type())
-        if (Problem problem = declareType(input.type(), value)) return inThisGraph(*problem);
+        if (Problem problem = declareType(input.type(), value, state_.limits.maxRank)) return inThisGraph(*problem);
     }
     return std::nullopt;
   }
@@ -183,9 +202,10 @@ class GraphBuilder {
       ir::TensorInfo info;
       if (Problem problem = readTensor(tensor, info))
         return inThisGraph(fmt::format("initializer {} {}", quoted(tensor.name()), *problem));
+      if (Problem problem = rankProblem(info))
+        return inThisGraph(fmt::format("initializer {} {}", quoted(tensor.name()), *problem));
       ir::Value* value = addInitializerValue(tensor.name());
-      if (value == nullptr)
-        return inThisGraph(fmt::format("initializer {} is defined twice", quoted(tensor.name())));
+      if (value == nullptr) return inThisGraph(fmt::format("initializer {} is defined twice", quoted(tensor.name())));
       value->kind = ir::ValueKind::kTensor;
       value->elemType = info.elemType;
       value->declared = ir::Shape::ofValues(info.dims);
@@ -200,6 +220,8 @@ class GraphBuilder {
       shapeOnly.mutable_dims()->CopyFrom(sparse.dims());
       if (Problem problem = readTensor(shapeOnly, info))
         return inThisGraph(fmt::format("sparse initializer {} {}", quoted(name), *problem));
+      if (Problem problem = rankProblem(info))
+        return inThisGraph(fmt::format("sparse initializer {} {}", quoted(name), *problem));
       ir::Value* value = addInitializerValue(name);
       if (value == nullptr) return inThisGraph(fmt::format("initializer {} is defined twice", quoted(name)));
       value->kind = ir::ValueKind::kSparseTensor;
@@ -207,6 +229,12 @@ class GraphBuilder {
       value->declared = ir::Shape::ofValues(info.dims);
     }
     return std::nullopt;
+  }
+
+  // Why a tensor's rank is past the limit, phrased like readTensor's problems.
+  Problem rankProblem(const ir::TensorInfo& info) const {
+    if (info.dims.size() <= static_cast<size_t>(state_.limits.maxRank)) return std::nullopt;
+    return fmt::format("has rank {}, more than the {} shapelint accepts", info.dims.size(), state_.limits.maxRank);
   }
 
   // The value of a new initializer, or nullptr when the name is taken by
@@ -232,9 +260,9 @@ class GraphBuilder {
         node.name = synthesisedName(node);
         node.nameSynthesised = true;
       }
-      if (proto.input_size() > kMaxNodeInputs)
+      if (proto.input_size() > state_.limits.maxNodeInputs)
         return fmt::format("{} has {} inputs, more than the {} shapelint accepts", describeNode(node),
-                           proto.input_size(), kMaxNodeInputs);
+                           proto.input_size(), state_.limits.maxNodeInputs);
       node.inputs.assign(proto.input().begin(), proto.input().end());
       node.outputs.assign(proto.output().begin(), proto.output().end());
       for (const std::string& output : node.outputs)
@@ -257,10 +285,8 @@ class GraphBuilder {
       return fmt::format("{} writes {}, which is already an initializer", describeNode(node), quoted(output));
     if (value.producer >= 0) {
       const ir::Node& other = graph_.nodes[static_cast<size_t>(value.producer)];
-      if (other.index == node.index)
-        return fmt::format("{} writes {} twice", describeNode(node), quoted(output));
-      return fmt::format("{} writes {}, which {} also writes", describeNode(node), quoted(output),
-                         describeNode(other));
+      if (other.index == node.index) return fmt::format("{} writes {} twice", describeNode(node), quoted(output));
+      return fmt::format("{} writes {}, which {} also writes", describeNode(node), quoted(output), describeNode(other));
     }
     value.producer = static_cast<int>(node.index);
     return std::nullopt;
@@ -313,6 +339,8 @@ class GraphBuilder {
         ir::TensorInfo info;
         if (Problem problem = readTensor(proto.t(), info))
           return fmt::format("{} attribute {} {}", describeNode(node), quoted(attribute.name), *problem);
+        if (Problem problem = rankProblem(info))
+          return fmt::format("{} attribute {} {}", describeNode(node), quoted(attribute.name), *problem);
         attribute.tensor = std::move(info);
         break;
       }
@@ -335,8 +363,12 @@ class GraphBuilder {
 
   Problem addSubgraph(const ::onnx::GraphProto& proto, const ir::Node& node, std::string label,
                       ir::Attribute& attribute) {
+    if (depth_ + 1 > state_.limits.maxSubgraphDepth)
+      return fmt::format("{} nests subgraphs more than {} deep, the most shapelint accepts", describeNode(node),
+                         state_.limits.maxSubgraphDepth);
     auto subgraph = std::make_shared<ir::Graph>();
-    if (Problem problem = GraphBuilder(proto, &scope_, std::move(label), *subgraph).build()) return problem;
+    if (Problem problem = GraphBuilder(proto, &scope_, std::move(label), *subgraph, state_, depth_ + 1).build())
+      return problem;
     // What the subgraph reads from outside is an input of its node.
     std::vector<std::string>& implicit = implicitInputs_[node.index];
     implicit.insert(implicit.end(), subgraph->outerScopeNames.begin(), subgraph->outerScopeNames.end());
@@ -380,15 +412,14 @@ class GraphBuilder {
       value.isGraphOutput = true;
       graph_.outputs.push_back(output.name());
       if (output.has_type())
-        if (Problem problem = declareType(output.type(), value)) return inThisGraph(*problem);
+        if (Problem problem = declareType(output.type(), value, state_.limits.maxRank)) return inThisGraph(*problem);
       // A subgraph may pass an outer value straight through.
-      if (!isDefined(value) && isDefinedInScopes(outer_, output.name()) &&
-          outerNamesSeen_.insert(output.name()).second)
+      if (!isDefined(value) && isDefinedInScopes(outer_, output.name()) && outerNamesSeen_.insert(output.name()).second)
         graph_.outerScopeNames.push_back(output.name());
     }
     for (const ::onnx::ValueInfoProto& info : proto_.value_info()) {
       if (!info.has_type()) continue;
-      if (Problem problem = declareType(info.type(), graph_.getOrAdd(info.name())))
+      if (Problem problem = declareType(info.type(), graph_.getOrAdd(info.name()), state_.limits.maxRank))
         return inThisGraph(*problem);
     }
     return std::nullopt;
@@ -471,6 +502,8 @@ class GraphBuilder {
   std::string label_;
   ir::Graph& graph_;
   Scope scope_;  // this graph and its enclosing scopes, for subgraphs
+  BuildState& state_;
+  int depth_;  // 0 for the main graph, 1 for its subgraphs, ...
   // Per node: names its subgraphs read from this graph or further out.
   std::vector<std::vector<std::string>> implicitInputs_;
   std::unordered_set<std::string> outerNamesSeen_;
@@ -481,8 +514,9 @@ class GraphBuilder {
 
 }  // namespace
 
-std::optional<std::string> buildGraph(const ::onnx::GraphProto& proto, ir::Graph& graph) {
-  return GraphBuilder(proto, nullptr, "", graph).build();
+std::optional<std::string> buildGraph(const ::onnx::GraphProto& proto, ir::Graph& graph, const GraphLimits& limits) {
+  BuildState state{limits};
+  return GraphBuilder(proto, nullptr, "", graph, state, 0).build();
 }
 
 }  // namespace shapelint::onnx

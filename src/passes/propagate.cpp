@@ -13,6 +13,7 @@
 #include "passes/checks/checks.h"
 #include "shapelint/passes/pass.h"
 #include "shapelint/passes/constraints.h"
+#include "shapelint/ir/expr_limits.h"
 #include "shapelint/passes/shape_fn.h"
 
 namespace shapelint::passes {
@@ -270,7 +271,14 @@ void runNode(RunState& state, const Scope& scope, ir::Node& node, size_t order) 
   }
   try {
     const ConstraintOrigin origin(node);  // names the node for `shapelint sizes`
+    const uint64_t exprLimitHits = ir::exprLimitHits();
     fn(ctx);
+    if (ir::exprLimitHits() != exprLimitHits)
+      ctx.report(diag::RuleId::kUnsupportedOp)
+          .severity(diag::Severity::kNote)
+          .message(fmt::format("a symbolic dim here would take more than {} expression nodes; shapelint leaves it "
+                               "unknown",
+                               ir::kMaxExprNodes));
   } catch (const std::exception& e) {
     ctx.report(diag::RuleId::kUnsupportedOp)
         .severity(diag::Severity::kNote)

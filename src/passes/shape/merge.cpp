@@ -244,11 +244,25 @@ std::optional<ir::Shape> broadcastInputs(InferContext& ctx, const std::vector<si
     else allRanksKnown = false;
   }
 
-  // Pairwise, so the finding names the two inputs that disagree.
-  for (size_t p = 0; p < present.size(); ++p) {
-    for (size_t q = p + 1; q < present.size(); ++q) {
-      const ir::Shape& a = ctx.inputShape(present[p]);
-      const ir::Shape& b = ctx.inputShape(present[q]);
+  // Pairwise, so the finding names the two inputs that disagree; an input
+  // whose shape equals an earlier one's adds no pair. Past kMaxPairShapes
+  // distinct shapes (hostile variadic nodes), a shape is paired only with the
+  // first kMaxPairShapes: the work stays linear in the inputs, and a conflict
+  // between two later shapes leaves the dim unknown below instead.
+  constexpr size_t kMaxPairShapes = 64;
+  std::vector<size_t> distinct;
+  for (size_t i : present) {
+    const ir::Shape& s = ctx.inputShape(i);
+    if (!s.rankKnown()) continue;
+    const size_t compared = std::min(distinct.size(), kMaxPairShapes);
+    bool seen = false;
+    for (size_t k = 0; k < compared && !seen; ++k) seen = ctx.inputShape(distinct[k]) == s;
+    if (!seen) distinct.push_back(i);
+  }
+  for (size_t q = 1; q < distinct.size(); ++q) {
+    for (size_t p = 0; p < q && p < kMaxPairShapes; ++p) {
+      const ir::Shape& a = ctx.inputShape(distinct[p]);
+      const ir::Shape& b = ctx.inputShape(distinct[q]);
       if (!a.rankKnown() || !b.rankKnown()) continue;
       const size_t pairRank = std::max(a.rank(), b.rank());
       for (size_t axis = 0; axis < pairRank; ++axis) {
@@ -256,7 +270,7 @@ std::optional<ir::Shape> broadcastInputs(InferContext& ctx, const std::vector<si
         const ir::Dim* db = alignedDim(b, pairRank, axis);
         if (!da || !db) continue;
         if (broadcastDim(*da, *db)) {
-          reportPartialBroadcast(ctx, present[p], present[q], axis, *da, *db);
+          reportPartialBroadcast(ctx, distinct[p], distinct[q], axis, *da, *db);
           continue;
         }
         auto builder = ctx.report(diag::RuleId::kIncompatibleMerge);
@@ -267,9 +281,9 @@ std::optional<ir::Shape> broadcastInputs(InferContext& ctx, const std::vector<si
         if (!da->isValue() || !db->isValue())
           builder.detail(fmt::format("{} and {} differ, and neither is 1, for every size", da->str(), db->str()));
         builder.help(fmt::format("make axis {} of '{}' and '{}' equal (or 1); check the layers that produce them", axis,
-                                 ctx.node().inputs[present[p]], ctx.node().inputs[present[q]]));
-        noteProducer(builder, ctx, present[p]);
-        noteProducer(builder, ctx, present[q]);
+                                 ctx.node().inputs[distinct[p]], ctx.node().inputs[distinct[q]]));
+        noteProducer(builder, ctx, distinct[p]);
+        noteProducer(builder, ctx, distinct[q]);
         return std::nullopt;
       }
     }
@@ -282,6 +296,7 @@ std::optional<ir::Shape> broadcastInputs(InferContext& ctx, const std::vector<si
     for (size_t i : present) {
       const ir::Dim* d = alignedDim(ctx.inputShape(i), rank, axis);
       if (d) dim = broadcastDim(*dim, *d);
+      if (!dim) break;
     }
     out[axis] = dim.value_or(ir::Dim::unknown());
   }
