@@ -25,7 +25,7 @@ report::ModelReport checkOne(const std::string& path, const ModelSettings& setti
   report::ModelReport result;
   result.path = path;
   try {
-    onnx::LoadResult loaded = onnx::loadModel(path);
+    onnx::LoadResult loaded = onnx::loadModel(path, onnx::WeightBytes::kSkip);
     if (const auto* error = std::get_if<onnx::LoadError>(&loaded)) {
       result.loadError = error->message;
       return result;
