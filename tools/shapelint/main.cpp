@@ -423,6 +423,7 @@ CheckRequest makeCheckRequest(const CheckOptions& options) {
   if (!policy.baseline.empty()) request.baselineFile = policy.baseline;
   if (!policy.writeBaseline.empty()) request.writeBaselineFile = policy.writeBaseline;
   request.paths = expandModelPaths(options.models);
+  request.valueShapes = options.report.format == kFormatJson;
   return request;
 }
 
