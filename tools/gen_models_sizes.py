@@ -98,6 +98,75 @@ class ReshapeOnly(nn.Module):
         return torch.reshape(x * 2.0, (1, -1, 4))
 
 
+class Conflict(nn.Module):
+    """1-D, two skip paths over the same input: MaxPool1d(2) + ConvTranspose1d(k2, s2)
+    gives 2*(L // 2) (equal to L only for even L), Conv1d(k3, s2, p1) +
+    ConvTranspose1d(k3, s2, p1) gives 2*((L + 1) // 2) - 1 (only odd L): no size runs."""
+
+    def __init__(self):
+        super().__init__()
+        self.pool, self.up2 = nn.MaxPool1d(2), nn.ConvTranspose1d(1, 1, 2, 2)
+        self.down3, self.up3 = nn.Conv1d(1, 1, 3, 2, 1), nn.ConvTranspose1d(1, 1, 3, 2, 1)
+
+    def forward(self, x):
+        a = torch.cat([self.up2(self.pool(x)), x], 1)
+        b = torch.cat([self.up3(self.down3(x)), x], 1)
+        return a + b
+
+
+class PlainCNN(nn.Module):
+    """No merge: three Conv(k3, s2, p1) and a 1x1 head; runs at every size."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(1, C, 3, 2, 1), nn.ReLU(), nn.Conv2d(C, C, 3, 2, 1), nn.ReLU(),
+                                  nn.Conv2d(C, C, 3, 2, 1), nn.Conv2d(C, 1, 1))
+
+    def forward(self, x):
+        return self.body(x)
+
+
+class SplitFixed(nn.Module):
+    """Split of H into explicit sizes [16, 24]: runs only at H == 40."""
+
+    def forward(self, x):
+        a, b = torch.split(x, [16, 24], dim=2)
+        return torch.cat([b, a], 2) * 2.0
+
+
+class GatherIndex(nn.Module):
+    """Constant indices 5 and -3 on H (Gather): runs from H = 6 on."""
+
+    def forward(self, x):
+        return x[:, :, 5] + x[:, :, -3]
+
+
+def export_conflict(model, path):
+    """torch cannot trace a model that runs at no size: write the same graph with
+    onnx.helper, with the torch module's weights (L symbolic)."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    w = {k: v.detach().numpy() for k, v in model.state_dict().items()}
+    inits = [numpy_helper.from_array(v, k) for k, v in w.items()]
+    nodes = [
+        helper.make_node("MaxPool", ["x"], ["p"], kernel_shape=[2], strides=[2], name="pool"),
+        helper.make_node("ConvTranspose", ["p", "up2.weight", "up2.bias"], ["u2"], kernel_shape=[2], strides=[2],
+                         name="up2"),
+        helper.make_node("Concat", ["u2", "x"], ["a"], axis=1, name="cat_even"),
+        helper.make_node("Conv", ["x", "down3.weight", "down3.bias"], ["d3"], kernel_shape=[3], strides=[2],
+                         pads=[1, 1], name="down3"),
+        helper.make_node("ConvTranspose", ["d3", "up3.weight", "up3.bias"], ["u3"], kernel_shape=[3], strides=[2],
+                         pads=[1, 1], name="up3"),
+        helper.make_node("Concat", ["u3", "x"], ["b"], axis=1, name="cat_odd"),
+        helper.make_node("Add", ["a", "b"], ["y"], name="add"),
+    ]
+    graph = helper.make_graph(nodes, "conflict", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, "L"])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, "L"])], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+
+
 # name, module, input shape (with the varied axis), varied axis, symbol names by axis,
 # the fixed size of the other spatial axis
 MODELS = [
@@ -111,6 +180,10 @@ MODELS = [
     ("fcn8", FCN(), 4),
     ("audio_ae", Audio(), 3),
     ("reshape_only", ReshapeOnly(), 4),
+    ("conflict", Conflict(), 3),
+    ("plain_cnn", PlainCNN(), 4),
+    ("split_fixed", SplitFixed(), 4),
+    ("gather_index", GatherIndex(), 4),
 ]
 LO, HI = 8, 200
 
@@ -132,21 +205,39 @@ def runs(model, shape):
 
 
 def main():
+    """With model names as arguments, regenerates only those (their lines in
+    expected.txt are replaced, the others kept)."""
     os.makedirs(OUT, exist_ok=True)
+    only = set(sys.argv[1:])
     lines = []
+    kept = {}
+    if only and os.path.exists(os.path.join(OUT, "expected.txt")):
+        with open(os.path.join(OUT, "expected.txt")) as f:
+            for line in f:
+                if not line.startswith("#") and line.strip():
+                    kept[line.split()[0][:-len(".onnx")]] = line.rstrip("\n")
     for name, model, rank in MODELS:
+        if only and name not in only:
+            if name in kept:
+                lines.append(kept[name])
+            continue
         model.eval()
         axes = {0: {2: "L"}} if rank == 3 else {0: {2: "H", 3: "W"}}
         if name == "reshape_only":
             axes = {0: {2: "H"}}
         # W fixed at the smallest size >= 32 at which the square input runs
         # (H and W are independent in these models).
-        fixed = next(s for s in range(32, 1000) if runs(model, shape_at(name, rank, s, s)))
+        fixed = next((s for s in range(32, 1000) if runs(model, shape_at(name, rank, s, s))), 32)
+        if name == "split_fixed":
+            fixed = 32  # W is free; the square search would stop at 40
         valid = [size for size in range(LO, HI + 1) if runs(model, shape_at(name, rank, size, fixed))]
-        example = torch.randn(*shape_at(name, rank, fixed, fixed))
-        torch.onnx.export(model, example, os.path.join(OUT, name + ".onnx"), opset_version=13,
-                          input_names=["x"], output_names=["y"], dynamic_axes={"x": axes[0]},
-                          do_constant_folding=True)
+        example = torch.randn(*shape_at(name, rank, 40 if name == "split_fixed" else fixed, fixed))
+        if name == "conflict":
+            export_conflict(model, os.path.join(OUT, name + ".onnx"))
+        else:
+            torch.onnx.export(model, example, os.path.join(OUT, name + ".onnx"), opset_version=13,
+                            input_names=["x"], output_names=["y"], dynamic_axes={"x": axes[0]},
+                            do_constant_folding=True)
         symbol = "L" if rank == 3 else "H"
         other = "-" if rank == 3 or name == "reshape_only" else f"W={fixed}"
         lines.append(f"{name}.onnx {symbol} {LO} {HI} {other} {','.join(map(str, valid)) or '-'}")

@@ -35,6 +35,13 @@ struct BindingConstraint {
   std::vector<int64_t> excludes;  // the smallest sizes only it excludes (at most 3)
 };
 
+// Where one strided layer drops real rows (SL204's condition), as sizes of
+// one symbol. Informational: those sizes are valid unless a merge fails.
+struct FloorDrops {
+  size_t floor = 0;      // index into SizesReport::floors
+  ir::ResidueSet drops;  // the sizes in [lo, hi] at which it drops rows (and runs)
+};
+
 struct SymbolSizes {
   std::string symbol;
   std::vector<std::string> where;  // "x[2]": the input axes that carry it
@@ -53,6 +60,16 @@ struct SymbolSizes {
   std::optional<int64_t> validBelow;   // nearest valid sizes (in [lo, hi])
   std::optional<int64_t> validAbove;
   bool givenValid() const { return given && valid && valid->contains(*given); }
+
+  // Floor truncation (informational, kept apart from `valid`): the
+  // one-symbol floor conditions on it, the sizes at which no layer drops rows
+  // (std::nullopt when one was not solved exactly), and per layer the sizes
+  // at which it drops some (layers that drop at no size in [lo, hi] left out).
+  std::vector<size_t> floors;
+  std::vector<size_t> floorsUnsolved;
+  std::optional<ir::ResidueSet> noDrop;
+  std::vector<FloorDrops> drops;
+  std::vector<size_t> droppingGiven;  // floor conditions under which the given size drops rows
 };
 
 struct SizesReport {
@@ -61,6 +78,9 @@ struct SizesReport {
   std::vector<passes::Constraint> constraints;
   std::vector<SymbolSizes> symbols;
   std::vector<size_t> coupled;  // constraints that mention several symbols
+  // Floor truncation (passes::FloorCondition), informational.
+  std::vector<passes::FloorCondition> floors;
+  std::vector<size_t> coupledFloors;  // floor conditions whose input mentions several symbols
   // Coupled constraints that every symbol of has a given size, and that are
   // false at those sizes (evaluated, not solved).
   std::vector<size_t> coupledViolated;
@@ -75,6 +95,12 @@ SizesReport sizesOfModelFile(const std::string& path, const SizesOptions& option
 // The same on a loaded model (its inferred shapes are overwritten); `path`
 // only names it in the report.
 SizesReport sizesOfModel(ir::Model& model, const SizesOptions& options, const std::string& path = "");
+
+// The valid sizes of one symbol in [lo, hi] under the constraints that
+// mention it alone (symbol, lo, hi, constraints, unsolved, valid, binding set;
+// no given size). `check` uses it for SL104/SL105.
+SymbolSizes solveSymbolSizes(const std::string& symbol, const std::vector<passes::Constraint>& constraints,
+                             int64_t lo, int64_t hi);
 
 std::string renderSizesText(const SizesReport& report);
 std::string renderSizesJson(const SizesReport& report);

@@ -78,6 +78,11 @@ const std::vector<Rule>& table() {
        "only for some input sizes."},
       {RuleId::kIndivisibleDim, "SL207", "indivisible-dim", Severity::kError,
        "A dim must be divisible by a block size, a split count or the rest of a reshape, and is not."},
+      {RuleId::kRestrictedInputSize, "SL104", "restricted-input-size", Severity::kWarning,
+       "A symbolic input dim runs the model only at some sizes, and common sizes (multiples of 8 from 32 to 1024) "
+       "are not among them."},
+      {RuleId::kNoValidInputSize, "SL105", "no-valid-input-size", Severity::kError,
+       "A symbolic input dim has no size at which the model runs: its size constraints exclude each other."},
   };
   return rules;
 }

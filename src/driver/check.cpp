@@ -1,5 +1,6 @@
 // checkModelFile: load -> propagate -> collect what the reporters print.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -59,6 +60,20 @@ std::vector<std::pair<std::string, ir::Shape>> inferredValueShapes(const ir::Gra
   return out;
 }
 
+// A graph input with a symbolic dim (after the --input-shape overrides).
+bool hasSymbolicInputDim(const ir::Graph& graph, const passes::PassOptions& options) {
+  for (const std::string& name : graph.inputs) {
+    const ir::Value* v = graph.find(name);
+    if (!v || v->isInitializer) continue;
+    const auto given = options.inputShapes.find(name);
+    const ir::Shape& shape = given != options.inputShapes.end() ? given->second : v->declared;
+    if (!shape.rankKnown()) continue;
+    for (size_t a = 0; a < shape.rank(); ++a)
+      if (shape[a].isSymbol()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void checkLoadedModel(ir::Model& model, const passes::PassOptions& options, report::ModelReport& result,
@@ -76,9 +91,19 @@ void checkLoadedModel(ir::Model& model, const passes::PassOptions& options, repo
     }
   }
 
+  // Size constraints are recorded only for a model with a symbolic input dim
+  // (SL104/SL105, restricted_sizes.cpp).
+  std::optional<passes::ConstraintCollector> collector;
+  if (hasSymbolicInputDim(model.graph, passOptions)) collector.emplace();
   passes::PassResult pass = passes::runShapePass(model, passOptions);
   diagnostics.insert(diagnostics.end(), std::make_move_iterator(pass.diagnostics.begin()),
                      std::make_move_iterator(pass.diagnostics.end()));
+  if (collector) {
+    std::vector<passes::Constraint> constraints = collector->constraints();
+    collector.reset();
+    passes::collectGraphConstraints(model, constraints);
+    reportRestrictedSizes(model, passOptions, constraints, diagnostics);
+  }
   traceMergeFailures(model, passOptions, diagnostics);
   diag::sortDiagnostics(diagnostics);
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "shapelint/ir/graph.h"
+#include "shapelint/passes/constraints.h"
 #include "shapelint/passes/pass.h"
 #include "shapelint/report/report.h"
 
@@ -21,5 +22,13 @@ void checkLoadedModel(ir::Model& model, const passes::PassOptions& options, repo
 // nothing, at no cost, when no merge failed. Implemented in trace.cpp.
 void traceMergeFailures(const ir::Model& model, const passes::PassOptions& options,
                         std::vector<diag::Diagnostic>& diagnostics);
+
+// SL104 restricted-input-size / SL105 no-valid-input-size for the symbolic
+// input dims of `model` (after the pass), from the size constraints recorded
+// during the pass; the SL103s over a reported symbol become notes of its
+// finding. Implemented in restricted_sizes.cpp.
+void reportRestrictedSizes(const ir::Model& model, const passes::PassOptions& options,
+                           const std::vector<passes::Constraint>& constraints,
+                           std::vector<diag::Diagnostic>& diagnostics);
 
 }  // namespace shapelint

@@ -120,6 +120,27 @@ void solveSymbol(SymbolSizes& sym, const std::vector<passes::Constraint>& constr
   }
 }
 
+// The floor conditions on one symbol: per layer the sizes at which it runs
+// and drops rows, and the sizes at which no layer's r exceeds pe + gap.
+void solveFloors(SymbolSizes& sym, const std::vector<passes::FloorCondition>& floors) {
+  std::optional<ir::ResidueSet> none = everything(sym.lo, sym.hi);
+  for (size_t i : sym.floors) {
+    const passes::FloorCondition& f = floors[i];
+    const std::optional<ir::ResidueSet> ok = solve(f.noDrop(), sym.symbol, sym.lo, sym.hi);
+    const std::optional<ir::ResidueSet> runs = solve(f.runs(), sym.symbol, sym.lo, sym.hi);
+    std::optional<ir::ResidueSet> drops = ok && runs ? ir::intersect(ir::complement(*ok), *runs) : std::nullopt;
+    if (!drops) {
+      sym.floorsUnsolved.push_back(i);
+      continue;
+    }
+    none = none ? ir::intersect(*none, *ok) : std::nullopt;
+    if (drops->empty()) continue;
+    if (sym.given && drops->contains(*sym.given)) sym.droppingGiven.push_back(i);
+    sym.drops.push_back({i, std::move(*drops)});
+  }
+  if (sym.floorsUnsolved.empty()) sym.noDrop = none;
+}
+
 }  // namespace
 
 int SizesReport::exitCode() const {
@@ -130,6 +151,20 @@ int SizesReport::exitCode() const {
     if (s.given && s.valid && !s.valid->contains(*s.given)) return 1;
   }
   return 0;
+}
+
+SymbolSizes solveSymbolSizes(const std::string& symbol, const std::vector<passes::Constraint>& constraints,
+                             int64_t lo, int64_t hi) {
+  SymbolSizes sym;
+  sym.symbol = symbol;
+  sym.lo = lo;
+  sym.hi = hi;
+  for (size_t i = 0; i < constraints.size(); ++i) {
+    const std::set<std::string> syms = symbolsOf(constraints[i]);
+    if (syms.size() == 1 && *syms.begin() == symbol) sym.constraints.push_back(i);
+  }
+  solveSymbol(sym, constraints);
+  return sym;
 }
 
 SizesReport sizesOfModelFile(const std::string& path, const SizesOptions& options) {
@@ -217,9 +252,9 @@ SizesReport sizesOfModel(ir::Model& model, const SizesOptions& options, const st
     passes::ConstraintCollector collector;
     passes::runShapePass(model, passOptions);
     report.constraints = collector.constraints();
+    report.floors = collector.floors();
   }
   passes::collectGraphConstraints(model, report.constraints);
-  {}
 
   for (size_t i = 0; i < report.constraints.size(); ++i) {
     const std::set<std::string> syms = symbolsOf(report.constraints[i]);
@@ -236,6 +271,16 @@ SizesReport sizesOfModel(ir::Model& model, const SizesOptions& options, const st
     it->second.constraints.push_back(i);
   }
 
+  for (size_t i = 0; i < report.floors.size(); ++i) {
+    const std::set<std::string> syms = ir::symbols(report.floors[i].input);
+    if (syms.size() != 1) {
+      report.coupledFloors.push_back(i);
+      continue;
+    }
+    const auto it = bySymbol.find(*syms.begin());
+    if (it != bySymbol.end()) it->second.floors.push_back(i);  // a symbol the inputs name
+  }
+
   for (const std::string& s : order) {
     SymbolSizes sym = bySymbol[s];
     const auto range = options.ranges.find(s);
@@ -246,6 +291,7 @@ SizesReport sizesOfModel(ir::Model& model, const SizesOptions& options, const st
       sym.hi = std::max(sym.hi, *sym.given);
     }
     solveSymbol(sym, report.constraints);
+    solveFloors(sym, report.floors);
     report.symbols.push_back(std::move(sym));
   }
   // A coupled constraint is judged when every symbol it mentions has a given size.

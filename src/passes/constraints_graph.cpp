@@ -1,6 +1,8 @@
 // collectGraphConstraints: size conditions read from a propagated model for
 // ops whose shape functions do not record them (Reshape, SpaceToDepth,
 // DepthToSpace).
+#include <algorithm>
+#include <limits>
 #include <optional>
 
 #include "shapelint/ir/expr.h"
@@ -95,6 +97,101 @@ void split(const ir::Graph& graph, const ir::Node& node, int64_t opset, std::vec
             "Split: the axis divides evenly by the number of outputs");
 }
 
+// The axis attribute of `node` normalised for rank `rank`, or std::nullopt.
+std::optional<size_t> axisOf(const ir::Node& node, size_t rank, int64_t fallback) {
+  const ir::Attribute* a = node.attr("axis");
+  int64_t axis = a && a->type == ir::Attribute::Type::kInt ? a->i : fallback;
+  const auto r = static_cast<int64_t>(rank);
+  if (axis < -r || axis >= r) return std::nullopt;
+  return static_cast<size_t>(axis < 0 ? axis + r : axis);
+}
+
+// The constant integers of input `i` (all known), or std::nullopt.
+std::optional<std::vector<int64_t>> constInts(const ir::Graph& graph, const ir::Node& node, size_t i) {
+  if (node.inputs.size() <= i || node.inputs[i].empty()) return std::nullopt;
+  const ir::Value* v = graph.find(node.inputs[i]);
+  if (!v || !v->data) return std::nullopt;
+  std::vector<int64_t> out;
+  for (size_t k = 0; k < v->data->size(); ++k) {
+    const ir::Dim d = v->data->dimAt(k);
+    if (!d.isValue()) return std::nullopt;
+    out.push_back(d.value());
+  }
+  return out;
+}
+
+// Split with explicit sizes (the `split` attribute before opset 13, the
+// second input from 13 on): the sizes add up to the axis.
+void splitSizes(const ir::Graph& graph, const ir::Node& node, int64_t opset, std::vector<Constraint>& out) {
+  if (node.inputs.empty()) return;
+  std::optional<std::vector<int64_t>> sizes;
+  if (opset < 13) {
+    const ir::Attribute* a = node.attr("split");
+    if (a && a->type == ir::Attribute::Type::kInts) sizes = a->ints;
+  } else {
+    sizes = constInts(graph, node, 1);
+  }
+  if (!sizes || sizes->empty()) return;
+  const ir::Value* x = graph.find(node.inputs[0]);
+  if (!x) return;
+  const ir::Shape in = effectiveShape(*x, false);
+  if (!in.rankKnown() || in.rank() == 0) return;
+  const std::optional<size_t> axis = axisOf(node, in.rank(), 0);
+  if (!axis) return;
+  std::optional<ir::Dim> total = ir::Dim::value(0);
+  for (int64_t k : *sizes) total = k < 0 ? std::nullopt : ir::add(total, ir::Dim::value(k));
+  if (!total) return;
+  appendConstraint(out, {Constraint::Kind::kEqual, in[*axis], *total, node.name, node.opType,
+                         "Split: the split sizes add up to the axis"});
+}
+
+// Gather with constant indices on an axis: every index must lie in
+// [-dim, dim - 1], so dim >= max(index + 1, -index).
+void gatherIndices(const ir::Graph& graph, const ir::Node& node, std::vector<Constraint>& out) {
+  if (node.inputs.size() < 2) return;
+  std::optional<std::vector<int64_t>> indices = constInts(graph, node, 1);
+  const ir::Value* x = graph.find(node.inputs[0]);
+  if (!indices || indices->empty() || !x) return;
+  const ir::Shape in = effectiveShape(*x, false);
+  if (!in.rankKnown() || in.rank() == 0) return;
+  const std::optional<size_t> axis = axisOf(node, in.rank(), 0);
+  if (!axis) return;
+  int64_t need = 1;
+  for (int64_t i : *indices) {
+    if (i == std::numeric_limits<int64_t>::min() || i == std::numeric_limits<int64_t>::max()) return;
+    need = std::max(need, i >= 0 ? i + 1 : -i);
+  }
+  appendConstraint(out, {Constraint::Kind::kAtLeast, in[*axis], ir::Dim::value(need), node.name, node.opType,
+                         "Gather: every constant index lies inside the axis"});
+}
+
+// Pad with constant negative pads (opset 11+: the second input; before: the
+// `pads` attribute): the axis plus its pads is not negative.
+void negativePads(const ir::Graph& graph, const ir::Node& node, int64_t opset, std::vector<Constraint>& out) {
+  if (node.inputs.empty()) return;
+  std::optional<std::vector<int64_t>> pads;
+  if (opset < 11) {
+    const ir::Attribute* a = node.attr(opset < 2 ? "paddings" : "pads");
+    if (a && a->type == ir::Attribute::Type::kInts) pads = a->ints;
+  } else {
+    pads = constInts(graph, node, 1);
+  }
+  const ir::Value* x = graph.find(node.inputs[0]);
+  if (!pads || !x) return;
+  const ir::Shape in = effectiveShape(*x, false);
+  // Only the plain form (no `axes` input): one begin and one end pad per axis.
+  if (!in.rankKnown() || pads->size() != 2 * in.rank() || (node.inputs.size() >= 4 && !node.inputs[3].empty())) return;
+  for (size_t a = 0; a < in.rank(); ++a) {
+    const int64_t begin = (*pads)[a];
+    const int64_t end = (*pads)[a + in.rank()];
+    if (begin >= 0 && end >= 0) continue;
+    std::optional<ir::Dim> padded = ir::add(ir::add(in[a], ir::Dim::value(begin)), ir::Dim::value(end));
+    if (!padded) continue;
+    appendConstraint(out, {Constraint::Kind::kAtLeast, *padded, ir::Dim::value(0), node.name, node.opType,
+                           "Pad: negative pads remove no more than the axis holds"});
+  }
+}
+
 void collect(const ir::Graph& graph, int64_t opset, std::vector<Constraint>& out) {
   for (size_t index : graph.topoOrder) {
     const ir::Node& node = graph.nodes[index];
@@ -106,8 +203,13 @@ void collect(const ir::Graph& graph, int64_t opset, std::vector<Constraint>& out
       reshape(graph, node, out);
     else if (node.opType == "SpaceToDepth" || node.opType == "DepthToSpace")
       blocks(graph, node, out);
-    else if (node.opType == "Split")
+    else if (node.opType == "Split") {
       split(graph, node, opset, out);
+      splitSizes(graph, node, opset, out);
+    } else if (node.opType == "Gather")
+      gatherIndices(graph, node, out);
+    else if (node.opType == "Pad")
+      negativePads(graph, node, opset, out);
   }
 }
 

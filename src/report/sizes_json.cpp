@@ -41,6 +41,19 @@ std::string renderSizesJson(const SizesReport& r) {
                            {"op", c.op},
                            {"rule", c.rule}});
   out["constraints"] = constraints;
+  nlohmann::json floors = nlohmann::json::array();
+  for (const passes::FloorCondition& f : r.floors)
+    floors.push_back({{"node", f.node},
+                      {"op", f.op},
+                      {"axis", f.axis},
+                      {"input", f.input.str()},
+                      {"kernel", f.kernel},
+                      {"stride", f.stride},
+                      {"pads", {f.padBegin, f.padEnd}},
+                      {"gap", f.gap()},
+                      {"text", f.str()}});
+  out["floors"] = floors;
+  out["coupled_floors"] = r.coupledFloors;
   out["coupled"] = r.coupled;
   out["coupled_violated"] = r.coupledViolated;
   nlohmann::json symbols = nlohmann::json::array();
@@ -75,6 +88,21 @@ std::string renderSizesJson(const SizesReport& r) {
       j["valid_below"] = optionalInt(s.validBelow);
       j["valid_above"] = optionalInt(s.validAbove);
     }
+    j["floors"] = s.floors;
+    j["floors_unsolved"] = s.floorsUnsolved;
+    if (s.noDrop)
+      j["no_drop"] = {{"formula", s.noDrop->str(s.symbol)},
+                      {"empty", s.noDrop->empty()},
+                      {"smallest", s.noDrop->members(5)},
+                      {"modulus", s.noDrop->modulus},
+                      {"residues", s.noDrop->residues}};
+    else
+      j["no_drop"] = nullptr;
+    nlohmann::json drops = nlohmann::json::array();
+    for (const FloorDrops& d : s.drops)
+      drops.push_back({{"floor", d.floor}, {"formula", d.drops.str(s.symbol)}, {"smallest", d.drops.members(5)}});
+    j["drops"] = drops;
+    if (s.given) j["dropping_given"] = s.droppingGiven;
     symbols.push_back(j);
   }
   out["symbols"] = symbols;

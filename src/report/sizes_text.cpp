@@ -15,6 +15,58 @@ std::string origin(const passes::Constraint& c) {
 
 std::string list(const std::vector<int64_t>& v) { return fmt::format("{}", fmt::join(v, ", ")); }
 
+std::string floorOrigin(const passes::FloorCondition& f) {
+  return fmt::format("node '{}' ({})", report::escapeForTerminal(f.node), report::escapeForTerminal(f.op));
+}
+
+// "H = 1, 3, 5, ...": the smallest members of a set.
+std::string smallest(const ir::ResidueSet& set, const std::string& symbol) {
+  const std::vector<int64_t> m = set.members(4);
+  const size_t shown = std::min<size_t>(3, m.size());
+  return fmt::format("{} = {}{}", symbol, fmt::join(m.begin(), m.begin() + static_cast<std::ptrdiff_t>(shown), ", "),
+                     m.size() > shown ? ", ..." : "");
+}
+
+constexpr size_t kMaxFloorLines = 8;
+
+// The floor-truncation block of one symbol: informational, apart from the valid set.
+void floorLines(std::string& out, const SizesReport& r, const SymbolSizes& s) {
+  if (s.floors.empty()) return;
+  const std::string name = report::escapeForTerminal(s.symbol);
+  out += "    floor truncation (informational: a size at which a layer drops rows still runs):\n";
+  if (s.noDrop) {
+    if (s.drops.empty())
+      out += fmt::format("      no row dropped anywhere at any size in {}..{}\n", s.lo, s.hi);
+    else if (s.noDrop->empty())
+      out += fmt::format("      some layer drops rows at every size in {}..{}\n", s.lo, s.hi);
+    else
+      out += fmt::format("      no row dropped anywhere when {} ({})\n",
+                         report::escapeForTerminal(s.noDrop->str(s.symbol)), smallest(*s.noDrop, name));
+  }
+  for (size_t k = 0; k < s.drops.size() && k < kMaxFloorLines; ++k) {
+    const FloorDrops& d = s.drops[k];
+    const passes::FloorCondition& f = r.floors[d.floor];
+    out += fmt::format("      {} axis {} (k{} s{} pads {},{}): drops rows when {} ({})\n", floorOrigin(f), f.axis,
+                       f.kernel, f.stride, f.padBegin, f.padEnd, report::escapeForTerminal(d.drops.str(s.symbol)),
+                       smallest(d.drops, name));
+  }
+  if (s.drops.size() > kMaxFloorLines)
+    out +=
+        fmt::format("      ... and {} more layers (--format json lists every one)\n", s.drops.size() - kMaxFloorLines);
+  for (size_t i : s.floorsUnsolved)
+    out += fmt::format("      {} axis {}: drops rows when {} (not solved exactly)\n", floorOrigin(r.floors[i]),
+                       r.floors[i].axis, report::escapeForTerminal(r.floors[i].str()));
+  if (s.given) {
+    if (s.droppingGiven.empty()) {
+      out += fmt::format("      given: {} = {} drops no row\n", name, *s.given);
+    } else {
+      std::vector<std::string> nodes;
+      for (size_t i : s.droppingGiven) nodes.push_back(floorOrigin(r.floors[i]));
+      out += fmt::format("      given: {} = {} drops rows at {}\n", name, *s.given, fmt::join(nodes, ", "));
+    }
+  }
+}
+
 }  // namespace
 
 std::string renderSizesText(const SizesReport& r) {
@@ -39,6 +91,7 @@ std::string renderSizesText(const SizesReport& r) {
           s.unsolved.size());
       for (size_t i : s.unsolved)
         out += fmt::format("      {}: {}\n", origin(r.constraints[i]), r.constraints[i].str());
+      floorLines(out, r, s);
       continue;
     }
     if (s.constraints.empty()) {
@@ -61,6 +114,7 @@ std::string renderSizesText(const SizesReport& r) {
                          report::escapeForTerminal(c.str()), c.rule, name, list(b.excludes),
                          b.excludes.size() >= 3 ? ", ..." : "");
     }
+    floorLines(out, r, s);
     if (s.given) {
       if (s.valid->contains(*s.given)) {
         out += fmt::format("    given: {} = {} is valid\n", name, *s.given);
@@ -75,6 +129,14 @@ std::string renderSizesText(const SizesReport& r) {
                            s.validBelow ? std::to_string(*s.validBelow) : "none",
                            s.validAbove ? std::to_string(*s.validAbove) : "none");
       }
+    }
+  }
+  if (!r.coupledFloors.empty()) {
+    out += "  floor truncation over several symbols (not solved per symbol):\n";
+    for (size_t i : r.coupledFloors) {
+      const passes::FloorCondition& f = r.floors[i];
+      out += fmt::format("    {} axis {}: drops rows when {}\n", floorOrigin(f), f.axis,
+                         report::escapeForTerminal(f.str()));
     }
   }
   if (!r.coupled.empty()) {

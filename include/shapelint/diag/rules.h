@@ -36,6 +36,8 @@ enum class RuleId {
   kOutputShapePortability,
   kPossibleMergeMismatch,
   kIndivisibleDim,
+  kRestrictedInputSize,
+  kNoValidInputSize,
   kCount_,
 };
 

@@ -7,6 +7,7 @@
 
 #include "passes/shape/window_checks.h"
 #include "shapelint/ir/checked.h"
+#include "shapelint/passes/constraints.h"
 
 namespace shapelint::passes::window {
 
@@ -527,6 +528,13 @@ void reportNonPositive(InferContext& ctx, const AxisFacts& f, size_t tensorAxis)
 ir::Dim symbolicOutputDim(InferContext& ctx, const ir::Dim& i, const AxisWindow& w, bool ceilMode, WindowOp op,
                           size_t tensorAxis) {
   const SymbolicAxisSize size = op == WindowOp::kPool ? poolAxisDim(i, w, ceilMode) : convAxisDim(i, w);
+  // SL204's condition on the symbols, for `shapelint sizes` (a no-op
+  // otherwise). SAME and ceil_mode with an expression never drop rows.
+  if (!isSame(w.padding) && !(op == WindowOp::kPool && ceilMode))
+    if (std::optional<int64_t> ke = effectiveKernel(w.kernel, w.dilation)) {
+      const ResolvedPads pads = explicitPads(w);
+      recordFloor(i, tensorAxis, *ke, w.stride, pads.begin, pads.end);
+    }
   // The help line is formatted only when SL202 is reported; one captured
   // pointer keeps the std::function from allocating.
   struct HelpArgs {

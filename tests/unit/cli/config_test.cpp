@@ -86,7 +86,7 @@ TEST(ConfigParse, TheREADMEStyleExample) {
   EXPECT_TRUE(has(p.ignore, RuleId::kConvChannelMismatch));
   ASSERT_EQ(p.ignoreNodes.size(), 2u);
   EXPECT_TRUE(p.ignoreNodes[0].rules.none());     // every rule
-  EXPECT_EQ(p.ignoreNodes[1].rules.count(), 4u);  // SL101, SL102, SL103, SL202
+  EXPECT_EQ(p.ignoreNodes[1].rules.count(), 6u);  // SL101 to SL105, SL202
 }
 
 TEST(ConfigParse, TargetAsOneString) {

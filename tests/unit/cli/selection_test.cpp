@@ -49,9 +49,9 @@ TEST(RuleSelector, CodeNameAndPrefix) {
   EXPECT_EQ(match("sl102"), (std::set<std::string>{"SL102"}));  // codes in any case
   EXPECT_EQ(match("incompatible-merge"), (std::set<std::string>{"SL102"}));
   EXPECT_EQ(match(" floor-truncation "), (std::set<std::string>{"SL204"}));
-  // README's table: SL101, SL102, SL103 are the SL1xx rules.
-  EXPECT_EQ(match("SL1"), (std::set<std::string>{"SL101", "SL102", "SL103"}));
-  EXPECT_EQ(match("SL10"), (std::set<std::string>{"SL101", "SL102", "SL103"}));
+  // README's table: SL101 to SL105 are the SL1xx rules.
+  EXPECT_EQ(match("SL1"), (std::set<std::string>{"SL101", "SL102", "SL103", "SL104", "SL105"}));
+  EXPECT_EQ(match("SL10"), (std::set<std::string>{"SL101", "SL102", "SL103", "SL104", "SL105"}));
   EXPECT_EQ(match("SL20"), (std::set<std::string>{"SL201", "SL202", "SL203", "SL204", "SL205", "SL206", "SL207"}));
   EXPECT_EQ(match("SL").size(), diag::allRules().size());
 }
@@ -77,7 +77,7 @@ TEST(ModelPolicy, IgnoreWinsOverSelectInALayer) {
   layer.select = *matchRules("SL1");
   layer.ignore = *matchRules("SL102");
   policy.apply(layer);
-  EXPECT_EQ(codes(policy.enabled), (std::set<std::string>{"SL101", "SL103"}));
+  EXPECT_EQ(codes(policy.enabled), (std::set<std::string>{"SL101", "SL103", "SL104", "SL105"}));
 }
 
 TEST(ModelPolicy, ALaterSelectReplacesAndALaterIgnoreRemoves) {

@@ -120,5 +120,61 @@ TEST(Constraints, EqualSplitDivisibility) {
   EXPECT_EQ(set->members(5), (std::vector<int64_t>{3, 6, 9, 12}));
 }
 
+// Constants on a symbolic axis (ONNX spec): Gather's indices lie in
+// [-dim, dim - 1] (indices 2 and -4 on L: L >= max(3, 4) = 4); Pad with pads
+// [0, 0, -3, 0, 0, -2] (begin then end per axis) leaves L - 5 >= 0 rows; Split
+// with sizes [2, 3] on L needs L == 5 (torch ground truth for Split and Gather:
+// tests/models/sizes split_fixed and gather_index).
+TEST(Constraints, GatherPadSplitConstants) {
+  ModelBuilder b(13);
+  b.input("x", {1, 2, "L"}).constant("idx", {2, -4}).constant("pads", {0, 0, -3, 0, 0, -2}).constant("sizes", {2, 3});
+  b.node("Gather", {"x", "idx"}, {"g"}, {intAttr("axis", 2)}, "gather");
+  b.node("Pad", {"x", "pads"}, {"p"}, {}, "crop");
+  b.node("Split", {"x", "sizes"}, {"s0", "s1"}, {intAttr("axis", 2)}, "split");
+  ir::Model m = b.build();
+  passes::runShapePass(m, {});
+  std::vector<Constraint> cs;
+  passes::collectGraphConstraints(m, cs);
+  auto solved = [&](const std::string& op) {
+    const Constraint* c = findOp(cs, op);
+    EXPECT_NE(c, nullptr) << op;
+    if (!c) return std::vector<int64_t>{};
+    std::optional<ir::ResidueSet> set = c->kind == Constraint::Kind::kEqual ? ir::solveEqual(c->a, c->b, "L", 1, 8)
+                                                                            : ir::solveAtLeast(c->a, c->b, "L", 1, 8);
+    return set ? set->members(10) : std::vector<int64_t>{};
+  };
+  EXPECT_EQ(solved("Gather"), (std::vector<int64_t>{4, 5, 6, 7, 8}));
+  EXPECT_EQ(solved("Pad"), (std::vector<int64_t>{5, 6, 7, 8}));
+  EXPECT_EQ(solved("Split"), (std::vector<int64_t>{5}));
+}
+
+// Floor conditions (SL204's): MaxPool k2 s2 on H records r = (H - 2) mod 2 > 0
+// (gap 0, pe 0); Conv k3 s2 p1 records nothing: r = (i - 1) mod 2 <= 1 = pe,
+// it never drops a row; SAME never drops either.
+TEST(Constraints, FloorConditionsOnlyWhereRowsCanDrop) {
+  ModelBuilder b(13);
+  b.input("x", {1, 1, "H", 8}).initializer("w", {1, 1, 3, 3});
+  b.node("MaxPool", {"x"}, {"p"}, {ints("kernel_shape", {2, 2}), ints("strides", {2, 2})}, "pool");
+  b.node("Conv", {"p", "w"}, {"c"}, {ints("strides", {2, 2}), ints("pads", {1, 1, 1, 1})}, "conv");
+  b.node("Conv", {"c", "w"}, {"s"}, {ints("strides", {2, 2}), stringAttr("auto_pad", "SAME_UPPER")}, "same");
+  b.node("Conv", {"s", "w"}, {"v"}, {ints("strides", {3, 3})}, "valid");
+  b.output("v");
+  ir::Model m = b.build();
+  passes::ConstraintCollector collector;
+  passes::runShapePass(m, {});
+  const std::vector<passes::FloorCondition>& fs = collector.floors();
+  ASSERT_EQ(fs.size(), 2u);
+  EXPECT_EQ(fs[0].node, "pool");
+  EXPECT_EQ(fs[0].axis, 2u);
+  EXPECT_EQ(fs[0].str(), "(H + 0 + 0 - 2) mod 2 > 0");
+  // VALID k3 s3 on the SAME output ceil(((H // 2 + 1) // 2) / 2): r = (i - 3) mod 3, gap 0.
+  EXPECT_EQ(fs[1].node, "valid");
+  EXPECT_EQ(fs[1].allowed(), 0);
+  // Solved by hand: pool drops when H is odd (and H >= 2 so it runs).
+  std::optional<ir::ResidueSet> ok = ir::solveAtLeast(fs[0].noDrop().a, fs[0].noDrop().b, "H", 1, 12);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->members(6), (std::vector<int64_t>{2, 4, 6, 8, 10, 12}));
+}
+
 }  // namespace
 }  // namespace shapelint::testing
