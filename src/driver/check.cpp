@@ -53,6 +53,7 @@ std::vector<std::pair<std::string, ir::Shape>> graphOutputShapes(const ir::Graph
 // Every value of the main graph whose rank is known, sorted by name.
 std::vector<std::pair<std::string, ir::Shape>> inferredValueShapes(const ir::Graph& graph) {
   std::vector<std::pair<std::string, ir::Shape>> out;
+  out.reserve(graph.values.size());
   for (const ir::Value& v : graph.values)
     if (v.inferred.rankKnown()) out.emplace_back(v.name, v.inferred);
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -75,7 +76,8 @@ bool hasSymbolicInputDim(const ir::Graph& graph, const passes::PassOptions& opti
 
 }  // namespace
 
-void checkLoadedModel(ir::Model& model, const passes::PassOptions& options, report::ModelReport& result) {
+void checkLoadedModel(ir::Model& model, const passes::PassOptions& options, report::ModelReport& result,
+                      bool valueShapes) {
   // Only shapes for inputs this model has reach the pass; the others are
   // reported, so a typo in --input-shape does not go unnoticed.
   std::vector<diag::Diagnostic> diagnostics;
@@ -106,7 +108,7 @@ void checkLoadedModel(ir::Model& model, const passes::PassOptions& options, repo
   diag::sortDiagnostics(diagnostics);
 
   result.graphOutputs = graphOutputShapes(model.graph);
-  result.values = inferredValueShapes(model.graph);
+  if (valueShapes) result.values = inferredValueShapes(model.graph);
   result.diagnostics = std::move(diagnostics);
 }
 

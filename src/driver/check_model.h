@@ -10,8 +10,10 @@ namespace shapelint {
 
 // Runs the shape pass on a loaded model with the --input-shape overrides
 // that name its graph inputs (the others become SL002 findings) and fills
-// `result` with the findings and shapes. `model` keeps the inferred shapes.
-void checkLoadedModel(ir::Model& model, const passes::PassOptions& options, report::ModelReport& result);
+// `result` with the findings and shapes (ModelReport::values only when
+// `valueShapes`). `model` keeps the inferred shapes.
+void checkLoadedModel(ir::Model& model, const passes::PassOptions& options, report::ModelReport& result,
+                      bool valueShapes = true);
 
 // For each SL102 incompatible merge with a floor (SL204) upstream: adds notes
 // naming the strided layers and the ConvTranspose output_padding that

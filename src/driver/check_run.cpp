@@ -21,11 +21,11 @@ namespace shapelint {
 namespace {
 
 // Load, bind the configured symbols, run the pass, keep the selected findings.
-report::ModelReport checkOne(const std::string& path, const ModelSettings& settings) {
+report::ModelReport checkOne(const std::string& path, const ModelSettings& settings, bool valueShapes) {
   report::ModelReport result;
   result.path = path;
   try {
-    onnx::LoadResult loaded = onnx::loadModel(path);
+    onnx::LoadResult loaded = onnx::loadModel(path, onnx::WeightBytes::kSkip);
     if (const auto* error = std::get_if<onnx::LoadError>(&loaded)) {
       result.loadError = error->message;
       return result;
@@ -33,7 +33,7 @@ report::ModelReport checkOne(const std::string& path, const ModelSettings& setti
     ir::Model& model = std::get<ir::Model>(loaded);
     passes::PassOptions options = settings.pass;
     options.inputShapes = boundInputShapes(model.graph, settings.pass.inputShapes, settings.dims);
-    checkLoadedModel(model, options, result);
+    checkLoadedModel(model, options, result, valueShapes);
     result.diagnostics = settings.policy.filter(std::move(result.diagnostics));
   } catch (const std::exception& e) {
     // A failure inside one model's check must not lose the others' results.
@@ -94,7 +94,7 @@ CheckRun runChecks(const CheckRequest& request) {
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i = next++; i < request.paths.size(); i = next++)
-      run.reports[i] = checkOne(request.paths[i], settings[i]);
+      run.reports[i] = checkOne(request.paths[i], settings[i], request.valueShapes);
   };
   if (threads <= 1) {
     worker();

@@ -175,6 +175,7 @@ class GraphBuilder {
     if (state_.nodes > state_.limits.maxNodes)
       return fmt::format("the model has more than {} nodes (subgraphs included), the most shapelint accepts",
                          state_.limits.maxNodes);
+    reserveValues();
     if (Problem problem = addGraphInputs()) return problem;
     if (Problem problem = addInitializers()) return problem;
     if (Problem problem = addNodes()) return problem;
@@ -185,6 +186,16 @@ class GraphBuilder {
   }
 
  private:
+  // Room for every value the inputs, initializers and node outputs define,
+  // so that neither the values nor the name index grow while building.
+  void reserveValues() {
+    size_t count = static_cast<size_t>(proto_.input_size()) + static_cast<size_t>(proto_.initializer_size()) +
+                   static_cast<size_t>(proto_.sparse_initializer_size());
+    for (const ::onnx::NodeProto& node : proto_.node()) count += static_cast<size_t>(node.output_size());
+    graph_.values.reserve(count);
+    graph_.valueIndex.reserve(count);
+  }
+
   Problem addGraphInputs() {
     for (const ::onnx::ValueInfoProto& input : proto_.input()) {
       ir::Value& value = graph_.getOrAdd(input.name());
@@ -298,6 +309,7 @@ class GraphBuilder {
     implicitInputs_.assign(graph_.nodes.size(), {});
     for (int i = 0; i < proto_.node_size(); ++i) {
       ir::Node& node = graph_.nodes[static_cast<size_t>(i)];
+      node.attributes.reserve(static_cast<size_t>(proto_.node(i).attribute_size()));
       for (const AttributeProto& proto : proto_.node(i).attribute()) {
         ir::Attribute& attribute = node.attributes.emplace_back();
         if (Problem problem = readAttribute(proto, node, attribute)) return problem;

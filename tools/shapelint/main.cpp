@@ -55,6 +55,7 @@
 #include "shapelint/passes/target.h"
 #include "shapelint/report/report.h"
 #include "shapelint/sizes.h"
+#include "malloc_tuning.h"
 
 #ifndef SHAPELINT_VERSION
 #error "SHAPELINT_VERSION must be defined by the build"
@@ -422,6 +423,7 @@ CheckRequest makeCheckRequest(const CheckOptions& options) {
   if (!policy.baseline.empty()) request.baselineFile = policy.baseline;
   if (!policy.writeBaseline.empty()) request.writeBaselineFile = policy.writeBaseline;
   request.paths = expandModelPaths(options.models);
+  request.valueShapes = options.report.format == kFormatJson;
   return request;
 }
 
@@ -703,6 +705,7 @@ int run(int argc, char** argv) {
 }  // namespace shapelint::cli
 
 int main(int argc, char** argv) {
+  shapelint::cli::reexecWithMallocTunables(argc, argv);
   try {
     return shapelint::cli::run(argc, argv);
   } catch (const std::exception& e) {

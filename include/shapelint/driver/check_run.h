@@ -22,6 +22,10 @@ struct CheckRequest {
   unsigned jobs = 0;                             // threads; 0: one per core
   std::optional<std::string> baselineFile;       // --baseline
   std::optional<std::string> writeBaselineFile;  // --write-baseline
+  // Fill ModelReport::values (every inferred shape, sorted by name); only
+  // the JSON report prints them, and for a large graph they cost a copy of
+  // every shape.
+  bool valueShapes = true;
 };
 
 struct CheckRun {
