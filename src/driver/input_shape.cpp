@@ -13,26 +13,9 @@ namespace {
 bool isIdentifierStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool isIdentifierChar(char c) { return isIdentifierStart(c) || (c >= '0' && c <= '9'); }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (size_t pos = text.find(separator); pos != std::string_view::npos; pos = text.find(separator, start)) {
-    parts.push_back(text.substr(start, pos - start));
-    start = pos + 1;
-  }
-  parts.push_back(text.substr(start));
-  return parts;
-}
-
 // One dim: an integer >= 0, a symbol name, or `?`.
 ir::Dim parseDim(std::string_view token, const std::string& spec) {
-  token = trim(token);
+  token = trimSpaces(token);
   if (token == "?") return ir::Dim::unknown();
   if (isSymbolName(token)) return ir::Dim::symbol(std::string(token));
   int64_t value = -1;
@@ -55,16 +38,16 @@ std::pair<std::string, ir::Shape> parseInputShapeSpec(const std::string& spec) {
     throw std::invalid_argument("'" + spec + "': expected NAME:DIMS, e.g. x:1x3x224x224 or x:[1,3,224,224]");
   }
   const std::string name = spec.substr(0, colon);
-  std::string_view dims = trim(std::string_view(spec).substr(colon + 1));
+  std::string_view dims = trimSpaces(std::string_view(spec).substr(colon + 1));
   if (dims.empty()) throw std::invalid_argument("'" + spec + "': no dims after the colon");
 
   std::vector<std::string_view> tokens;
   if (dims.front() == '[') {
     if (dims.back() != ']') throw std::invalid_argument("'" + spec + "': missing closing ']'");
-    dims = trim(dims.substr(1, dims.size() - 2));
-    if (!dims.empty()) tokens = split(dims, ',');
+    dims = trimSpaces(dims.substr(1, dims.size() - 2));
+    if (!dims.empty()) tokens = splitAt(dims, ',');
   } else {
-    tokens = split(dims, 'x');
+    tokens = splitAt(dims, 'x');
   }
   std::vector<ir::Dim> parsed;
   parsed.reserve(tokens.size());
@@ -96,6 +79,23 @@ std::map<std::string, ir::Shape> boundInputShapes(const ir::Graph& graph, const 
     if (bound != v->declared) out.emplace(name, std::move(bound));
   }
   return out;
+}
+
+std::string_view trimSpaces(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> splitAt(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (size_t pos = text.find(separator); pos != std::string_view::npos; pos = text.find(separator, start)) {
+    parts.push_back(text.substr(start, pos - start));
+    start = pos + 1;
+  }
+  parts.push_back(text.substr(start));
+  return parts;
 }
 
 }  // namespace shapelint

@@ -53,26 +53,11 @@ bool isDefinedInScopes(const Scope* scope, const std::string& name) {
   return false;
 }
 
-// Text from the model as messages show it: control characters escaped, so
-// that a message stays on one line whatever the model contains.
-std::string escaped(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f)
-      out += fmt::format("\\x{:02x}", byte);
-    else
-      out += c;
-  }
-  return out;
-}
-
 // A name as messages show it: escaped, in single quotes.
-std::string quoted(std::string_view name) { return "'" + escaped(name) + "'"; }
+std::string quoted(std::string_view name) { return "'" + escapeModelText(name) + "'"; }
 
 std::string describeNode(const ir::Node& node) {
-  return fmt::format("node {} ({})", quoted(node.name), escaped(node.opType));
+  return fmt::format("node {} ({})", quoted(node.name), escapeModelText(node.opType));
 }
 
 std::string normalizeDomain(const std::string& domain) { return domain == "ai.onnx" ? std::string() : domain; }
@@ -529,6 +514,19 @@ class GraphBuilder {
 std::optional<std::string> buildGraph(const ::onnx::GraphProto& proto, ir::Graph& graph, const GraphLimits& limits) {
   BuildState state{limits};
   return GraphBuilder(proto, nullptr, "", graph, state, 0).build();
+}
+
+std::string escapeModelText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f)
+      out += fmt::format("\\x{:02x}", byte);
+    else
+      out += c;
+  }
+  return out;
 }
 
 }  // namespace shapelint::onnx

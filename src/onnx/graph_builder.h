@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "limits.h"
 #include "shapelint/ir/graph.h"
@@ -17,5 +18,8 @@ namespace shapelint::onnx {
 // Returns why the graph is invalid (one line, without the file name), or nullopt.
 std::optional<std::string> buildGraph(const ::onnx::GraphProto& proto, ir::Graph& graph,
                                       const GraphLimits& limits = GraphLimits{});
+
+// Text from the model as a message shows it: control characters as \xNN.
+std::string escapeModelText(std::string_view text);
 
 }  // namespace shapelint::onnx

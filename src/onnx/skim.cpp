@@ -1,5 +1,8 @@
 #include "skim.h"
 
+#include <fmt/format.h>
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/io/coded_stream.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,10 +15,7 @@
 #include <system_error>
 #include <vector>
 
-#include <fmt/format.h>
-#include <google/protobuf/descriptor.h>
-#include <google/protobuf/io/coded_stream.h>
-
+#include "graph_builder.h"
 #include "limits.h"
 #include "shapelint/ir/checked.h"
 #include "shapelint/ir/graph.h"
@@ -82,19 +82,6 @@ template <typename Message>
 const KnownFields& knownFieldsOf() {
   static const KnownFields known(Message::descriptor());
   return known;
-}
-
-// Text from the model as a message shows it: control characters escaped.
-std::string escaped(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f)
-      out += fmt::format("\\x{:02x}", byte);
-    else
-      out += c;
-  }
-  return out;
 }
 
 // What a field handler did with a field.
@@ -288,8 +275,8 @@ class Skimmer {
     std::string name;
     std::string opType;
     auto describe = [&] {
-      if (!name.empty()) return fmt::format("node '{}' ({})", escaped(name), escaped(opType));
-      return fmt::format("unnamed node {} ({})", index, escaped(opType));
+      if (!name.empty()) return fmt::format("node '{}' ({})", escapeModelText(name), escapeModelText(opType));
+      return fmt::format("unnamed node {} ({})", index, escapeModelText(opType));
     };
     auto onField = [&](const Field& f) {
       if (f.wireType != kLengthDelimited || f.number != 5) return Action::kMerge;

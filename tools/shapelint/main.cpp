@@ -21,8 +21,10 @@
 // (printed on stderr), 2 usage error, or the model could not be loaded or
 // written (nothing is written then). sizes: 0 every given size valid, 1 a
 // given size invalid or no valid size, 2 usage or load error.
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -42,9 +44,7 @@
 #include <variant>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
-
+#include "malloc_tuning.h"
 #include "shapelint/diag/rule_docs.h"
 #include "shapelint/diag/rules.h"
 #include "shapelint/driver.h"
@@ -55,7 +55,6 @@
 #include "shapelint/passes/target.h"
 #include "shapelint/report/report.h"
 #include "shapelint/sizes.h"
-#include "malloc_tuning.h"
 
 #ifndef SHAPELINT_VERSION
 #error "SHAPELINT_VERSION must be defined by the build"
@@ -158,23 +157,6 @@ struct ExplainOptions {
   std::string format = "text";
 };
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (size_t pos = text.find(separator); pos != std::string_view::npos; pos = text.find(separator, start)) {
-    parts.push_back(text.substr(start, pos - start));
-    start = pos + 1;
-  }
-  parts.push_back(text.substr(start));
-  return parts;
-}
-
 // "NAME:1x3x224x224" or "NAME:[1, 3, 224, 224]" (see shapelint/driver/input_shape.h).
 std::pair<std::string, ir::Shape> parseInputShape(const std::string& spec) {
   try {
@@ -245,11 +227,11 @@ void printError(const std::string& message) {
 
 passes::Target parseTarget(const std::string& text) {
   unsigned selected = 0;
-  for (std::string_view name : split(text, ',')) {
+  for (std::string_view name : splitAt(text, ',')) {
     const auto* found = std::find_if(std::begin(kTargets), std::end(kTargets),
-                                     [&](const auto& entry) { return entry.first == trim(name); });
+                                     [&](const auto& entry) { return entry.first == trimSpaces(name); });
     if (found == std::end(kTargets)) {
-      throw UsageError("--target: unknown target '" + std::string(trim(name)) +
+      throw UsageError("--target: unknown target '" + std::string(trimSpaces(name)) +
                        "' (expected onnx, onnxruntime, pytorch or all, or several separated by commas)");
     }
     selected |= static_cast<unsigned>(found->second);
@@ -409,7 +391,7 @@ CheckRequest makeCheckRequest(const CheckOptions& options) {
   for (const std::string& spec : policy.severity) {
     const size_t eq = spec.rfind('=');
     const std::optional<diag::Severity> level =
-        eq == std::string::npos ? std::nullopt : diag::parseSeverity(trim(std::string_view(spec).substr(eq + 1)));
+        eq == std::string::npos ? std::nullopt : diag::parseSeverity(trimSpaces(std::string_view(spec).substr(eq + 1)));
     if (!level) {
       throw UsageError("--severity '" + spec + "': expected CODE_OR_NAME=error|warning|note, e.g. SL204=error");
     }
@@ -443,10 +425,11 @@ std::optional<CheckRun> runChecksForCli(const CheckRequest& request) {
 // Also says, on stderr, what --write-baseline recorded.
 int checkExitCode(const CheckRun& run, const CheckOptions& options) {
   if (!options.policy->writeBaseline.empty() && !options.quiet) {
-    std::fputs(fmt::format("shapelint: {} finding{} recorded in {}\n", run.baselineWritten,
-                           run.baselineWritten == 1 ? "" : "s", report::escapeForTerminal(options.policy->writeBaseline))
-                   .c_str(),
-               stderr);
+    std::fputs(
+        fmt::format("shapelint: {} finding{} recorded in {}\n", run.baselineWritten,
+                    run.baselineWritten == 1 ? "" : "s", report::escapeForTerminal(options.policy->writeBaseline))
+            .c_str(),
+        stderr);
   }
   if (run.anyLoadError()) return kExitError;
   if (!options.policy->writeBaseline.empty() || options.policy->exitZero) return kExitClean;
@@ -496,11 +479,11 @@ int runInfer(const InferOptions& options) {
 
 // --pads B,E: two integers (each may be negative, which explain rejects with its reason).
 std::pair<int64_t, int64_t> parsePads(const std::string& text) {
-  const std::vector<std::string_view> parts = split(text, ',');
+  const std::vector<std::string_view> parts = splitAt(text, ',');
   int64_t values[2] = {0, 0};
   bool ok = parts.size() == 2;
   for (size_t j = 0; ok && j < 2; ++j) {
-    const std::string_view token = trim(parts[j]);
+    const std::string_view token = trimSpaces(parts[j]);
     const char* end = token.data() + token.size();
     auto [stop, ec] = std::from_chars(token.data(), end, values[j]);
     ok = !token.empty() && ec == std::errc() && stop == end;
@@ -627,8 +610,7 @@ int run(int argc, char** argv) {
   addCheckPolicyOptions(*check, options, checkPolicy);
 
   InferOptions inferOptions;
-  CLI::App* infer = app.add_subcommand(
-      "infer", "Write a copy of a model with the inferred shapes as value_info");
+  CLI::App* infer = app.add_subcommand("infer", "Write a copy of a model with the inferred shapes as value_info");
   infer->footer(
       "Exit code: 0 written, 1 written but with error findings (printed on stderr), 2 nothing written.\n"
       "Example: shapelint infer model.onnx -o model.shapes.onnx --input-shape x:[N,3,224,224]\n");

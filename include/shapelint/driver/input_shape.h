@@ -6,7 +6,9 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "shapelint/ir/dim.h"
 #include "shapelint/ir/graph.h"
@@ -18,6 +20,12 @@ namespace shapelint {
 // last colon, so tensor names such as "x:0" work. Throws
 // std::invalid_argument with a message that starts with the quoted spec.
 std::pair<std::string, ir::Shape> parseInputShapeSpec(const std::string& spec);
+
+// `s` without leading and trailing spaces.
+std::string_view trimSpaces(std::string_view s);
+
+// `text` split at every `separator` (an empty text gives one empty part).
+std::vector<std::string_view> splitAt(std::string_view text, char separator);
 
 // True for a symbol name: letters, digits and `_`, not starting with a digit.
 bool isSymbolName(std::string_view s);
