@@ -112,16 +112,19 @@ void checkLoadedModel(ir::Model& model, const passes::PassOptions& options, repo
   result.diagnostics = std::move(diagnostics);
 }
 
+std::optional<ir::Model> loadForCheck(const std::string& path, report::ModelReport& result) {
+  onnx::LoadResult loaded = onnx::loadModel(path, onnx::WeightBytes::kSkip);
+  if (auto* error = std::get_if<onnx::LoadError>(&loaded)) {
+    result.loadError = std::move(error->message);
+    return std::nullopt;
+  }
+  return std::move(std::get<ir::Model>(loaded));
+}
+
 report::ModelReport checkModelFile(const std::string& path, const passes::PassOptions& options) {
   report::ModelReport result;
   result.path = path;
-
-  onnx::LoadResult loaded = onnx::loadModel(path, onnx::WeightBytes::kSkip);
-  if (const auto* error = std::get_if<onnx::LoadError>(&loaded)) {
-    result.loadError = error->message;
-    return result;
-  }
-  checkLoadedModel(std::get<ir::Model>(loaded), options, result);
+  if (std::optional<ir::Model> model = loadForCheck(path, result)) checkLoadedModel(*model, options, result);
   return result;
 }
 

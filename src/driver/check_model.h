@@ -1,12 +1,19 @@
 // The shared middle of `check` and `infer`. Private to src/driver.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "shapelint/ir/graph.h"
 #include "shapelint/passes/constraints.h"
 #include "shapelint/passes/pass.h"
 #include "shapelint/report/report.h"
 
 namespace shapelint {
+
+// Loads a model the way `check` and `sizes` do, skipping weight bytes: the
+// model, or nullopt with `result.loadError` set.
+std::optional<ir::Model> loadForCheck(const std::string& path, report::ModelReport& result);
 
 // Runs the shape pass on a loaded model with the --input-shape overrides
 // that name its graph inputs (the others become SL002 findings) and fills

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <variant>
@@ -25,15 +26,11 @@ report::ModelReport checkOne(const std::string& path, const ModelSettings& setti
   report::ModelReport result;
   result.path = path;
   try {
-    onnx::LoadResult loaded = onnx::loadModel(path, onnx::WeightBytes::kSkip);
-    if (const auto* error = std::get_if<onnx::LoadError>(&loaded)) {
-      result.loadError = error->message;
-      return result;
-    }
-    ir::Model& model = std::get<ir::Model>(loaded);
+    std::optional<ir::Model> model = loadForCheck(path, result);
+    if (!model) return result;
     passes::PassOptions options = settings.pass;
-    options.inputShapes = boundInputShapes(model.graph, settings.pass.inputShapes, settings.dims);
-    checkLoadedModel(model, options, result, valueShapes);
+    options.inputShapes = boundInputShapes(model->graph, settings.pass.inputShapes, settings.dims);
+    checkLoadedModel(*model, options, result, valueShapes);
     result.diagnostics = settings.policy.filter(std::move(result.diagnostics));
   } catch (const std::exception& e) {
     // A failure inside one model's check must not lose the others' results.
