@@ -88,8 +88,8 @@ Value& Graph::getOrAdd(const std::string& valueName) {
 }
 
 int64_t Model::opset(const std::string& domain) const {
-  const std::string key = (domain == "ai.onnx") ? "" : domain;
-  auto it = opsets.find(key);
+  static const std::string kDefaultDomain;
+  auto it = opsets.find(domain == "ai.onnx" ? kDefaultDomain : domain);
   return it == opsets.end() ? -1 : it->second;
 }
 

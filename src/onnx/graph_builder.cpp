@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -261,8 +262,9 @@ class GraphBuilder {
                            proto.input_size(), state_.limits.maxNodeInputs);
       node.inputs.assign(proto.input().begin(), proto.input().end());
       node.outputs.assign(proto.output().begin(), proto.output().end());
-      for (const std::string& output : node.outputs)
-        if (Problem problem = defineNodeOutput(node, output)) return problem;
+      node.valueIds.assign(node.inputs.size() + node.outputs.size(), ir::Node::kNoValue);
+      for (size_t k = 0; k < node.outputs.size(); ++k)
+        if (Problem problem = defineNodeOutput(node, k)) return problem;
     }
     return std::nullopt;
   }
@@ -272,9 +274,17 @@ class GraphBuilder {
     return label_.empty() ? local : label_ + "/" + local;
   }
 
-  Problem defineNodeOutput(const ir::Node& node, const std::string& output) {
+  // The index of a value of this graph, as Node::valueIds holds it.
+  int32_t idOf(const ir::Value& value) const {
+    const auto index = &value - graph_.values.data();
+    return index <= INT32_MAX ? static_cast<int32_t>(index) : ir::Node::kNoValue;
+  }
+
+  Problem defineNodeOutput(ir::Node& node, size_t k) {
+    const std::string& output = node.outputs[k];
     if (output.empty()) return std::nullopt;  // an absent optional output
     ir::Value& value = graph_.getOrAdd(output);
+    node.valueIds[node.inputs.size() + k] = idOf(value);
     if (value.isGraphInput)
       return fmt::format("{} writes {}, which is already a graph input", describeNode(node), quoted(output));
     if (value.isInitializer)
@@ -374,26 +384,28 @@ class GraphBuilder {
   }
 
   Problem resolveInputs() {
-    consumers_.assign(graph_.nodes.size(), {});
     inDegree_.assign(graph_.nodes.size(), 0);
-    for (const ir::Node& node : graph_.nodes) {
-      for (const std::string& input : node.inputs) {
+    for (ir::Node& node : graph_.nodes) {
+      for (size_t k = 0; k < node.inputs.size(); ++k) {
+        const std::string& input = node.inputs[k];
         if (input.empty()) continue;  // an absent optional input
-        if (!resolve(input, node.index))
+        if (!resolve(input, node.index, &node.valueIds[k]))
           return fmt::format("{} reads {}, which nothing produces", describeNode(node), quoted(input));
       }
       // Each subgraph already checked that the names it reads exist.
-      for (const std::string& input : implicitInputs_[node.index]) resolve(input, node.index);
+      for (const std::string& input : implicitInputs_[node.index]) resolve(input, node.index, nullptr);
     }
     return std::nullopt;
   }
 
   // Records that node `consumer` reads `name`: an edge from its producer in
-  // this graph, or an outer-scope name. False when no scope defines it.
-  bool resolve(const std::string& name, size_t consumer) {
+  // this graph (and, when `id` is given, the value's index there), or an
+  // outer-scope name. False when no scope defines it.
+  bool resolve(const std::string& name, size_t consumer, int32_t* id) {
     if (const ir::Value* value = graph_.find(name); value != nullptr && isDefined(*value)) {
+      if (id != nullptr) *id = idOf(*value);
       if (value->producer >= 0) {
-        consumers_[static_cast<size_t>(value->producer)].push_back(consumer);
+        edges_.push_back({static_cast<size_t>(value->producer), consumer});
         ++inDegree_[consumer];
       }
       return true;
@@ -425,6 +437,16 @@ class GraphBuilder {
   // Kahn's algorithm; among ready nodes the earliest in the model goes first,
   // so the order is stable and equals the model's order when that is valid.
   Problem sortTopologically() {
+    // The edges grouped by producer: consumers of node p are
+    // consumers_[consumerStart_[p] .. consumerStart_[p + 1]).
+    consumerStart_.assign(graph_.nodes.size() + 1, 0);
+    for (const auto& [producer, consumer] : edges_) ++consumerStart_[producer + 1];
+    for (size_t i = 0; i < graph_.nodes.size(); ++i) consumerStart_[i + 1] += consumerStart_[i];
+    consumers_.resize(edges_.size());
+    std::vector<size_t> fill(consumerStart_.begin(), consumerStart_.end() - 1);
+    for (const auto& [producer, consumer] : edges_) consumers_[fill[producer]++] = consumer;
+    edges_ = {};
+
     std::vector<size_t> waiting = inDegree_;
     std::priority_queue<size_t, std::vector<size_t>, std::greater<>> ready;
     for (size_t i = 0; i < waiting.size(); ++i)
@@ -434,8 +456,8 @@ class GraphBuilder {
       size_t next = ready.top();
       ready.pop();
       graph_.topoOrder.push_back(next);
-      for (size_t consumer : consumers_[next])
-        if (--waiting[consumer] == 0) ready.push(consumer);
+      for (size_t e = consumerStart_[next]; e < consumerStart_[next + 1]; ++e)
+        if (--waiting[consumers_[e]] == 0) ready.push(consumers_[e]);
     }
     if (graph_.topoOrder.size() == graph_.nodes.size()) return std::nullopt;
     return describeCycle(waiting);
@@ -504,8 +526,11 @@ class GraphBuilder {
   // Per node: names its subgraphs read from this graph or further out.
   std::vector<std::vector<std::string>> implicitInputs_;
   std::unordered_set<std::string> outerNamesSeen_;
-  // The dependency edges between this graph's nodes.
-  std::vector<std::vector<size_t>> consumers_;
+  // The dependency edges between this graph's nodes: (producer, consumer)
+  // as found, then grouped by producer for the sort.
+  std::vector<std::pair<size_t, size_t>> edges_;
+  std::vector<size_t> consumers_;
+  std::vector<size_t> consumerStart_;
   std::vector<size_t> inDegree_;
 };
 

@@ -31,6 +31,12 @@ struct Scope {
       if (ir::Value* v = s->graph->find(name)) return v;
     return nullptr;
   }
+  // The value a node of this graph names: by its Node::valueIds entry when
+  // the loader resolved it, else by name; null for an absent optional one.
+  ir::Value* valueOf(const std::string& name, int32_t id) const {
+    if (id >= 0) return &graph->values[static_cast<size_t>(id)];
+    return name.empty() ? nullptr : find(name);
+  }
   const ir::Node* producerOf(const std::string& name) const {
     for (const Scope* s = this; s; s = s->parent) {
       if (const ir::Value* v = s->graph->find(name)) {
@@ -63,8 +69,8 @@ class NodeContext final : public InferContext {
       : state_(state), scope_(scope), node_(node), order_(order) {
     inputs_.reserve(node.inputs.size());
     shapes_.reserve(node.inputs.size());
-    for (const std::string& name : node.inputs) {
-      ir::Value* v = name.empty() ? nullptr : scope.find(name);
+    for (size_t k = 0; k < node.inputs.size(); ++k) {
+      ir::Value* v = scope.valueOf(node.inputs[k], node.inputValueId(k));
       inputs_.push_back(v);
       shapes_.push_back(v ? &shapeOf(*v) : &kUnknownShape);
     }
@@ -88,6 +94,10 @@ class NodeContext final : public InferContext {
   }
   std::string inputProducer(size_t i) const override {
     if (!hasInput(i)) return "";
+    if (const int32_t id = node_.inputValueId(i); id >= 0) {
+      const int producer = scope_.graph->values[static_cast<size_t>(id)].producer;
+      return producer >= 0 ? scope_.graph->nodes[static_cast<size_t>(producer)].name : "";
+    }
     const ir::Node* p = scope_.producerOf(node_.inputs[i]);
     return p ? p->name : "";
   }
@@ -122,7 +132,8 @@ class NodeContext final : public InferContext {
  private:
   ir::Value* output(size_t i) {
     if (!hasOutput(i)) return nullptr;
-    return scope_.graph->find(node_.outputs[i]);
+    const int32_t id = node_.outputValueId(i);
+    return id >= 0 ? &scope_.graph->values[static_cast<size_t>(id)] : scope_.graph->find(node_.outputs[i]);
   }
 
   // The shape the node sees for an input: the value's inferred shape by

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "shapelint/ir/boxed.h"
 #include "shapelint/ir/dim.h"
 
 namespace shapelint::ir {
@@ -128,7 +129,7 @@ struct Attribute {
   std::vector<int64_t> ints;
   std::vector<double> floats;
   std::vector<std::string> strings;
-  std::optional<TensorInfo> tensor;
+  Boxed<TensorInfo> tensor;  // kTensor: on the heap, as few attributes are tensors
   std::vector<std::shared_ptr<Graph>> graphs;  // one for kGraph, many for kGraphs
 };
 
@@ -144,8 +145,22 @@ struct Node {
   std::vector<std::string> outputs;  // "" is an absent optional output
   std::vector<Attribute> attributes;
   size_t index = 0;            // position in Graph::nodes (the model's order)
+  // Where the values named by inputs and outputs live in this node's own
+  // graph (Graph::values indices), inputs first, then outputs: filled by the
+  // loader so the pass does not look names up. kNoValue for an absent
+  // optional input or output and for a name read from an enclosing graph;
+  // empty for nodes built by hand. Either way the name is what counts, and
+  // a lookup by name finds the same value.
+  std::vector<int32_t> valueIds;
+  static constexpr int32_t kNoValue = -1;
 
   const Attribute* attr(const std::string& attrName) const;
+  int32_t inputValueId(size_t k) const {
+    return valueIds.size() == inputs.size() + outputs.size() ? valueIds[k] : kNoValue;
+  }
+  int32_t outputValueId(size_t k) const {
+    return valueIds.size() == inputs.size() + outputs.size() ? valueIds[inputs.size() + k] : kNoValue;
+  }
 };
 
 enum class ValueKind { kTensor, kSequence, kMap, kOptional, kSparseTensor, kUnknown };
@@ -163,8 +178,9 @@ struct Value {
   // What the shape pass inferred (unknown rank until the pass runs).
   Shape inferred;
   // Integer or real values known at check time (initializers, Constant,
-  // and values propagated through shape computations).
-  std::optional<ConstData> data;
+  // and values propagated through shape computations); boxed, as most
+  // values have none.
+  Boxed<ConstData> data;
 
   int producer = -1;  // index in Graph::nodes; -1 for inputs and initializers
   bool isGraphInput = false;

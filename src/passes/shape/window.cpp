@@ -492,14 +492,13 @@ bool checkNonNegativeDims(InferContext& ctx, size_t i) {
   if (!ctx.hasInput(i)) return true;
   const ir::Shape& shape = ctx.inputShape(i);
   if (!shape.rankKnown()) return true;
-  // A graph input's or initializer's declaration is reported once, where it
-  // is declared (propagate.cpp); a node only refuses to compute with it.
-  const bool reportedWhereDeclared = ctx.inputProducer(i).empty();
   bool ok = true;
   for (size_t a = 0; a < shape.rank(); ++a) {
     if (!shape[a].isValue() || shape[a].value() >= 0) continue;
     ok = false;
-    if (reportedWhereDeclared) continue;
+    // A graph input's or initializer's declaration is reported once, where
+    // it is declared (propagate.cpp); a node only refuses to compute with it.
+    if (ctx.inputProducer(i).empty()) continue;
     ctx.report(diag::RuleId::kAbsurdDim)
         .message(fmt::format("input '{}' {} has dim {} on axis {}, expected at least 0", ctx.node().inputs[i],
                              shape.str(), shape[a].value(), a))

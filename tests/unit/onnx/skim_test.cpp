@@ -78,7 +78,7 @@ void dumpGraph(const ir::Graph& graph, std::string& out, int indent) {
     out +=
         fmt::format("{:{}}value '{}' kind {} type {} declared {} {} data {} producer {} in {} out {} init {} ext {}\n",
                     "", indent, v.name, static_cast<int>(v.kind), v.elemType, v.hasDeclared, v.declared.str(),
-                    dumpData(v.data, v.elemType, concrete ? &dims : nullptr), v.producer, v.isGraphInput,
+                    dumpData(v.data.toOptional(), v.elemType, concrete ? &dims : nullptr), v.producer, v.isGraphInput,
                     v.isGraphOutput, v.isInitializer, v.externalData);
   }
   for (const ir::Node& n : graph.nodes) {
