@@ -29,6 +29,7 @@ constexpr size_t kMaxCycleShown = 8;
 // the nodes counted so far in all of its graphs.
 struct BuildState {
   const GraphLimits& limits;
+  SkimmedNodes* skimmed = nullptr;
   int64_t nodes = 0;
 };
 
@@ -60,8 +61,6 @@ std::string quoted(std::string_view name) { return "'" + escapeModelText(name) +
 std::string describeNode(const ir::Node& node) {
   return fmt::format("node {} ({})", quoted(node.name), escapeModelText(node.opType));
 }
-
-std::string normalizeDomain(const std::string& domain) { return domain == "ai.onnx" ? std::string() : domain; }
 
 // The attribute's type; models that leave `type` unset get the type of the
 // field that holds a value.
@@ -139,6 +138,13 @@ Problem declareType(const ::onnx::TypeProto& type, ir::Value& value, int maxRank
   return std::nullopt;
 }
 
+// The nodes the skimming loader read for `proto`, if any.
+SkimmedGraph* skimmedGraph(const ::onnx::GraphProto& proto, const BuildState& state) {
+  if (state.skimmed == nullptr) return nullptr;
+  auto it = state.skimmed->graphs.find(&proto);
+  return it == state.skimmed->graphs.end() ? nullptr : &it->second;
+}
+
 // Builds one graph; subgraphs are built by nested GraphBuilders that see this
 // graph as their enclosing scope.
 class GraphBuilder {
@@ -153,11 +159,12 @@ class GraphBuilder {
         graph_(graph),
         scope_{&graph, outer},
         state_(state),
-        depth_(depth) {}
+        depth_(depth),
+        skimmed_(skimmedGraph(proto, state)) {}
 
   Problem build() {
     graph_.name = proto_.name();
-    state_.nodes += proto_.node_size();
+    state_.nodes += static_cast<int64_t>(nodeCount());
     if (state_.nodes > state_.limits.maxNodes)
       return fmt::format("the model has more than {} nodes (subgraphs included), the most shapelint accepts",
                          state_.limits.maxNodes);
@@ -177,7 +184,11 @@ class GraphBuilder {
   void reserveValues() {
     size_t count = static_cast<size_t>(proto_.input_size()) + static_cast<size_t>(proto_.initializer_size()) +
                    static_cast<size_t>(proto_.sparse_initializer_size());
-    for (const ::onnx::NodeProto& node : proto_.node()) count += static_cast<size_t>(node.output_size());
+    if (skimmed_ != nullptr) {
+      for (const ir::Node& node : skimmed_->nodes) count += node.outputs.size();
+    } else {
+      for (const ::onnx::NodeProto& node : proto_.node()) count += static_cast<size_t>(node.output_size());
+    }
     graph_.values.reserve(count);
     graph_.valueIndex.reserve(count);
   }
@@ -245,23 +256,38 @@ class GraphBuilder {
     return &value;
   }
 
+  size_t nodeCount() const {
+    return skimmed_ != nullptr ? skimmed_->nodes.size() : static_cast<size_t>(proto_.node_size());
+  }
+
   Problem addNodes() {
-    graph_.nodes.reserve(static_cast<size_t>(proto_.node_size()));
-    for (const ::onnx::NodeProto& proto : proto_.node()) {
-      ir::Node& node = graph_.nodes.emplace_back();
-      node.index = graph_.nodes.size() - 1;
-      node.opType = proto.op_type();
-      node.domain = normalizeDomain(proto.domain());
-      node.name = proto.name();
+    if (skimmed_ != nullptr) {
+      graph_.nodes = std::move(skimmed_->nodes);
+    } else {
+      graph_.nodes.reserve(static_cast<size_t>(proto_.node_size()));
+      for (const ::onnx::NodeProto& proto : proto_.node()) {
+        ir::Node& node = graph_.nodes.emplace_back();
+        node.opType = proto.op_type();
+        node.domain = proto.domain();
+        node.name = proto.name();
+        if (proto.input_size() > state_.limits.maxNodeInputs) break;  // reported below, before the copy
+        node.inputs.assign(proto.input().begin(), proto.input().end());
+        node.outputs.assign(proto.output().begin(), proto.output().end());
+      }
+    }
+    for (size_t i = 0; i < graph_.nodes.size(); ++i) {
+      ir::Node& node = graph_.nodes[i];
+      node.index = i;
+      if (node.domain == "ai.onnx") node.domain.clear();
       if (node.name.empty()) {
         node.name = synthesisedName(node);
         node.nameSynthesised = true;
       }
-      if (proto.input_size() > state_.limits.maxNodeInputs)
-        return fmt::format("{} has {} inputs, more than the {} shapelint accepts", describeNode(node),
-                           proto.input_size(), state_.limits.maxNodeInputs);
-      node.inputs.assign(proto.input().begin(), proto.input().end());
-      node.outputs.assign(proto.output().begin(), proto.output().end());
+      const size_t inputs = skimmed_ != nullptr ? node.inputs.size()
+                                                : static_cast<size_t>(proto_.node(static_cast<int>(i)).input_size());
+      if (inputs > static_cast<size_t>(state_.limits.maxNodeInputs))
+        return fmt::format("{} has {} inputs, more than the {} shapelint accepts", describeNode(node), inputs,
+                           state_.limits.maxNodeInputs);
       node.valueIds.assign(node.inputs.size() + node.outputs.size(), ir::Node::kNoValue);
       for (size_t k = 0; k < node.outputs.size(); ++k)
         if (Problem problem = defineNodeOutput(node, k)) return problem;
@@ -302,6 +328,14 @@ class GraphBuilder {
   // subgraphs can resolve the names they read from this scope.
   Problem addAttributes() {
     implicitInputs_.assign(graph_.nodes.size(), {});
+    if (skimmed_ != nullptr) {
+      // The other attributes were read with the node.
+      for (const SkimmedGraph::ProtoAttribute& a : skimmed_->protoAttributes) {
+        ir::Node& node = graph_.nodes[a.node];
+        if (Problem problem = readAttribute(*a.proto, node, node.attributes[a.attribute])) return problem;
+      }
+      return std::nullopt;
+    }
     for (int i = 0; i < proto_.node_size(); ++i) {
       ir::Node& node = graph_.nodes[static_cast<size_t>(i)];
       node.attributes.reserve(static_cast<size_t>(proto_.node(i).attribute_size()));
@@ -523,6 +557,7 @@ class GraphBuilder {
   Scope scope_;  // this graph and its enclosing scopes, for subgraphs
   BuildState& state_;
   int depth_;  // 0 for the main graph, 1 for its subgraphs, ...
+  SkimmedGraph* skimmed_;  // this graph's nodes as the skimming loader read them, or null
   // Per node: names its subgraphs read from this graph or further out.
   std::vector<std::vector<std::string>> implicitInputs_;
   std::unordered_set<std::string> outerNamesSeen_;
@@ -536,8 +571,9 @@ class GraphBuilder {
 
 }  // namespace
 
-std::optional<std::string> buildGraph(const ::onnx::GraphProto& proto, ir::Graph& graph, const GraphLimits& limits) {
-  BuildState state{limits};
+std::optional<std::string> buildGraph(const ::onnx::GraphProto& proto, ir::Graph& graph, const GraphLimits& limits,
+                                      SkimmedNodes* skimmed) {
+  BuildState state{limits, skimmed};
   return GraphBuilder(proto, nullptr, "", graph, state, 0).build();
 }
 

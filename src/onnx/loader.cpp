@@ -44,13 +44,14 @@ ir::Model buildModel(const ::onnx::ModelProto& proto, const std::string& path) {
 
 // Checks a parse outcome and turns the parsed ModelProto into the IR.
 // `elided`: the tensors whose payload was skipped.
+// `skimmed`: the nodes the skimming loader read into IR form.
 LoadResult toModel(const ParseOutcome& outcome, const ::onnx::ModelProto& proto, const std::string& path,
-                   const ElidedTensors& elided = {}) {
+                   const ElidedTensors& elided = {}, SkimmedNodes* skimmed = nullptr) {
   if (std::optional<std::string> problem = whyNotAModel(outcome, proto)) return errorAt(path, *problem);
 
   ir::Model model = buildModel(proto, path);
   ElidedTensorsScope scope(elided);
-  if (std::optional<std::string> problem = buildGraph(proto.graph(), model.graph))
+  if (std::optional<std::string> problem = buildGraph(proto.graph(), model.graph, GraphLimits{}, skimmed))
     return errorAt(path, *problem);
   return LoadResult(std::move(model));
 }
@@ -103,8 +104,9 @@ LoadResult loadModel(const std::string& path, WeightBytes weights) {
     google::protobuf::Arena arena(skimArenaOptions());
     auto& proto = *google::protobuf::Arena::CreateMessage<::onnx::ModelProto>(&arena);
     ElidedTensors elided;
-    ParseOutcome outcome = skimFile(path, proto, elided);
-    return toModel(outcome, proto, path, elided);
+    SkimmedNodes nodes;
+    ParseOutcome outcome = skimFile(path, proto, elided, &nodes);
+    return toModel(outcome, proto, path, elided, &nodes);
   });
 }
 
@@ -117,8 +119,9 @@ LoadResult loadModelFromBytes(const std::string& bytes, const std::string& path,
     google::protobuf::Arena arena(skimArenaOptions());
     auto& proto = *google::protobuf::Arena::CreateMessage<::onnx::ModelProto>(&arena);
     ElidedTensors elided;
-    ParseOutcome outcome = skimBytes(bytes, proto, elided);
-    return toModel(outcome, proto, path, elided);
+    SkimmedNodes nodes;
+    ParseOutcome outcome = skimBytes(bytes, proto, elided, &nodes);
+    return toModel(outcome, proto, path, elided, &nodes);
   });
 }
 

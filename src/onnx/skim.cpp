@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -227,11 +229,11 @@ class TensorSizing {
 // Walks a serialized ModelProto.
 class Skimmer {
  public:
-  Skimmer(Source& source, ElidedTensors& elided)
-      : src_(source), elided_(elided), scratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2) {}
+  Skimmer(Source& source, ElidedTensors& elided, SkimmedNodes* nodes)
+      : src_(source), elided_(elided), nodes_(nodes), scratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2) {}
 
   bool skimModel(::onnx::ModelProto& model) {
-    return walk(model, knownFieldsOf<::onnx::ModelProto>(), src_.size(), 0, [&](const Field& f) {
+    return walk(&model, knownFieldsOf<::onnx::ModelProto>(), src_.size(), 0, [&](const Field& f) {
       if (f.wireType != kLengthDelimited) return Action::kMerge;
       switch (f.number) {
         case 7:
@@ -256,10 +258,12 @@ class Skimmer {
   // `wantValues`: its tensors may be read for values.
   bool skimGraph(::onnx::GraphProto& graph, uint64_t limit, int level, int depth, bool wantValues) {
     int nodeIndex = 0;
-    return walk(graph, knownFieldsOf<::onnx::GraphProto>(), limit, level, [&](const Field& f) {
+    return walk(&graph, knownFieldsOf<::onnx::GraphProto>(), limit, level, [&](const Field& f) {
       if (f.wireType != kLengthDelimited) return Action::kMerge;
       switch (f.number) {
         case 1:
+          if (nodes_ != nullptr)
+            return consumed(readNode(nodes_->graphs[&graph], f.end, level + 1, depth, wantValues, nodeIndex++));
           return consumed(skimNode(*graph.add_node(), f.end, level + 1, depth, wantValues, nodeIndex++));
         case 5:
           return consumed(skimTensor(*graph.add_initializer(), f.end, level + 1, wantValues));
@@ -287,7 +291,216 @@ class Skimmer {
       if (f.number == 3) name = payload;
       if (f.number == 4) opType = payload;
     };
-    return walk(node, knownFieldsOf<::onnx::NodeProto>(), limit, level, onField, onMerged);
+    return walk(&node, knownFieldsOf<::onnx::NodeProto>(), limit, level, onField, onMerged);
+  }
+
+  // A NodeProto read straight into an ir::Node appended to `graph`: the
+  // fields the IR keeps, as protobuf's parse would set them (a repeated
+  // field appends, a singular one takes the last value; a field of the
+  // wrong wire type is unknown and skipped).
+  bool readNode(SkimmedGraph& graph, uint64_t limit, int level, int depth, bool wantValues, int index) {
+    const size_t nodeIndex = graph.nodes.size();
+    ir::Node& node = graph.nodes.emplace_back();
+    auto describe = [&] {
+      if (!node.name.empty())
+        return fmt::format("node '{}' ({})", escapeModelText(node.name), escapeModelText(node.opType));
+      return fmt::format("unnamed node {} ({})", index, escapeModelText(node.opType));
+    };
+    return walk(nullptr, knownFieldsOf<::onnx::NodeProto>(), limit, level, [&](const Field& f) {
+      if (f.wireType != kLengthDelimited) return Action::kSkip;
+      switch (f.number) {
+        case 1:
+          return readString(f, node.inputs.emplace_back());
+        case 2:
+          return readString(f, node.outputs.emplace_back());
+        case 3:
+          return readString(f, node.name);
+        case 4:
+          return readString(f, node.opType);
+        case 5:
+          return consumed(readAttribute(graph, nodeIndex, f.end, level + 1, depth, wantValues, describe));
+        case 7:
+          return readString(f, node.domain);
+        default:
+          return Action::kSkip;
+      }
+    });
+  }
+
+  // An AttributeProto of node `nodeIndex` of `graph`. Numbers, strings and
+  // their lists are read into an ir::Attribute typed as the graph builder
+  // types an AttributeProto; an attribute with a tensor, graph or type
+  // field (or declared TENSOR, GRAPH or GRAPHS) is read again from its
+  // start into an AttributeProto that the graph builder reads.
+  template <typename Describe>
+  bool readAttribute(SkimmedGraph& graph, size_t nodeIndex, uint64_t limit, int level, int depth, bool wantValues,
+                     const Describe& describeNode) {
+    using Proto = ::onnx::AttributeProto;
+    const uint64_t start = src_.pos();
+    std::string name;
+    int type = Proto::UNDEFINED;
+    std::optional<float> f;
+    std::optional<int64_t> i;
+    std::optional<std::string> s;
+    std::vector<double> floats;
+    std::vector<int64_t> ints;
+    std::vector<std::string> strings;
+    bool needsProto = false;
+    const bool ok = walk(nullptr, knownFieldsOf<Proto>(), limit, level, [&](const Field& field) {
+      switch (field.number) {
+        case 1:
+          return field.wireType == kLengthDelimited ? readString(field, name) : Action::kSkip;
+        case 2:
+          if (field.wireType != kFixed32) return Action::kSkip;
+          return readFloat(limit, f.emplace()) ? Action::kConsumed : Action::kFail;
+        case 3: {
+          if (field.wireType != kVarint) return Action::kSkip;
+          uint64_t raw = 0;
+          if (!readVarint(limit, raw)) return Action::kFail;
+          i = static_cast<int64_t>(raw);
+          return Action::kConsumed;
+        }
+        case 4:
+          return field.wireType == kLengthDelimited ? readString(field, s.emplace()) : Action::kSkip;
+        case 7:
+          return readFloats(field, limit, floats);
+        case 8:
+          return readInts(field, limit, ints);
+        case 9:
+          return field.wireType == kLengthDelimited ? readString(field, strings.emplace_back()) : Action::kSkip;
+        case 20: {
+          if (field.wireType != kVarint) return Action::kSkip;
+          uint64_t raw = 0;
+          if (!readVarint(limit, raw)) return Action::kFail;
+          // An enum value the schema does not know is an unknown field.
+          if (Proto::AttributeType_IsValid(static_cast<int>(raw))) type = static_cast<int>(raw);
+          return Action::kConsumed;
+        }
+        case 5:   // t
+        case 6:   // g
+        case 10:  // tensors
+        case 11:  // graphs
+        case 14:  // tp
+        case 15:  // type_protos
+        case 22:  // sparse_tensor
+        case 23:  // sparse_tensors
+          if (field.wireType != kLengthDelimited) return Action::kSkip;
+          needsProto = true;
+          return Action::kFail;  // stops the walk; read again below
+        default:
+          return Action::kSkip;
+      }
+    });
+    if (!ok && !needsProto) return false;
+    // The type as the graph builder's attributeType() finds it.
+    if (type == Proto::UNDEFINED) {
+      if (f) {
+        type = Proto::FLOAT;
+      } else if (i) {
+        type = Proto::INT;
+      } else if (s) {
+        type = Proto::STRING;
+      } else if (!floats.empty()) {
+        type = Proto::FLOATS;
+      } else if (!ints.empty()) {
+        type = Proto::INTS;
+      } else if (!strings.empty()) {
+        type = Proto::STRINGS;
+      }
+    }
+    std::vector<ir::Attribute>& attributes = graph.nodes[nodeIndex].attributes;
+    if (needsProto || type == Proto::TENSOR || type == Proto::GRAPH || type == Proto::GRAPHS) {
+      src_.skipTo(start);
+      Proto& proto = *nodes_->attributes.emplace_back(std::make_unique<Proto>());
+      if (!skimAttribute(proto, limit, level, depth, wantValues, describeNode)) return false;
+      graph.protoAttributes.push_back({nodeIndex, attributes.size(), &proto});
+      attributes.emplace_back();
+      return true;
+    }
+    ir::Attribute& attribute = attributes.emplace_back();
+    attribute.name = std::move(name);
+    using Type = ir::Attribute::Type;
+    switch (type) {
+      case Proto::FLOAT:
+        attribute.type = Type::kFloat;
+        attribute.f = f.value_or(0.0F);
+        break;
+      case Proto::INT:
+        attribute.type = Type::kInt;
+        attribute.i = i.value_or(0);
+        break;
+      case Proto::STRING:
+        attribute.type = Type::kString;
+        attribute.s = std::move(s).value_or(std::string());
+        break;
+      case Proto::FLOATS:
+        attribute.type = Type::kFloats;
+        attribute.floats = std::move(floats);
+        break;
+      case Proto::INTS:
+        attribute.type = Type::kInts;
+        attribute.ints = std::move(ints);
+        break;
+      case Proto::STRINGS:
+        attribute.type = Type::kStrings;
+        attribute.strings = std::move(strings);
+        break;
+      default:  // sparse tensors, type protos, tensor lists
+        attribute.type = Type::kOther;
+        break;
+    }
+    return true;
+  }
+
+  // The payload of a length-delimited field, replacing `out`.
+  Action readString(const Field& f, std::string& out) {
+    out.clear();
+    return src_.append(f.end - src_.pos(), out) ? Action::kConsumed : Action::kFail;
+  }
+
+  bool readFloat(uint64_t limit, float& out) {
+    if (limit - src_.pos() < 4) return false;
+    uint32_t bits = 0;
+    for (int k = 0; k < 4; ++k) {
+      uint8_t byte = 0;
+      if (!src_.next(byte)) return false;
+      bits |= static_cast<uint32_t>(byte) << (8 * k);
+    }
+    std::memcpy(&out, &bits, sizeof out);
+    return true;
+  }
+
+  // A repeated float: one fixed32, or packed (a whole number of them).
+  Action readFloats(const Field& f, uint64_t limit, std::vector<double>& out) {
+    float value = 0;
+    if (f.wireType == kFixed32) {
+      if (!readFloat(limit, value)) return Action::kFail;
+      out.push_back(value);
+      return Action::kConsumed;
+    }
+    if (f.wireType != kLengthDelimited) return Action::kSkip;
+    if ((f.end - src_.pos()) % 4 != 0) return Action::kFail;
+    while (src_.pos() < f.end) {
+      if (!readFloat(f.end, value)) return Action::kFail;
+      out.push_back(value);
+    }
+    return Action::kConsumed;
+  }
+
+  // A repeated int64: one varint, or packed (varints filling the payload).
+  Action readInts(const Field& f, uint64_t limit, std::vector<int64_t>& out) {
+    uint64_t raw = 0;
+    if (f.wireType == kVarint) {
+      if (!readVarint(limit, raw)) return Action::kFail;
+      out.push_back(static_cast<int64_t>(raw));
+      return Action::kConsumed;
+    }
+    if (f.wireType != kLengthDelimited) return Action::kSkip;
+    while (src_.pos() < f.end) {
+      if (!readVarint(f.end, raw)) return Action::kFail;
+      out.push_back(static_cast<int64_t>(raw));
+    }
+    return Action::kConsumed;
   }
 
   template <typename Describe>
@@ -300,7 +513,7 @@ class Skimmer {
       }
       return skimGraph(graph, end, level + 1, depth + 1, wantValues);
     };
-    return walk(attribute, knownFieldsOf<::onnx::AttributeProto>(), limit, level, [&](const Field& f) {
+    return walk(&attribute, knownFieldsOf<::onnx::AttributeProto>(), limit, level, [&](const Field& f) {
       if (f.wireType != kLengthDelimited) return Action::kMerge;
       switch (f.number) {
         case 5:
@@ -323,14 +536,14 @@ class Skimmer {
 
   bool skimFunction(::onnx::FunctionProto& function, uint64_t limit, int level) {
     int nodeIndex = 0;
-    return walk(function, knownFieldsOf<::onnx::FunctionProto>(), limit, level, [&](const Field& f) {
+    return walk(&function, knownFieldsOf<::onnx::FunctionProto>(), limit, level, [&](const Field& f) {
       if (f.wireType != kLengthDelimited || f.number != 7) return Action::kMerge;
       return consumed(skimNode(*function.add_node(), f.end, level + 1, 0, false, nodeIndex++));
     });
   }
 
   bool skimTrainingInfo(::onnx::TrainingInfoProto& info, uint64_t limit, int level) {
-    return walk(info, knownFieldsOf<::onnx::TrainingInfoProto>(), limit, level, [&](const Field& f) {
+    return walk(&info, knownFieldsOf<::onnx::TrainingInfoProto>(), limit, level, [&](const Field& f) {
       if (f.wireType != kLengthDelimited) return Action::kMerge;
       switch (f.number) {
         case 1:
@@ -344,7 +557,7 @@ class Skimmer {
   }
 
   bool skimSparseTensor(::onnx::SparseTensorProto& sparse, uint64_t limit, int level) {
-    return walk(sparse, knownFieldsOf<::onnx::SparseTensorProto>(), limit, level, [&](const Field& f) {
+    return walk(&sparse, knownFieldsOf<::onnx::SparseTensorProto>(), limit, level, [&](const Field& f) {
       if (f.wireType != kLengthDelimited) return Action::kMerge;
       switch (f.number) {
         case 1:
@@ -384,7 +597,7 @@ class Skimmer {
       if (f.number == kTensorDataType && f.wireType == kVarint && decodeVarint(payload, offset, value))
         sizing.setType(value);
     };
-    const bool ok = walk(tensor, knownFieldsOf<::onnx::TensorProto>(), limit, level, onField, onMerged);
+    const bool ok = walk(&tensor, knownFieldsOf<::onnx::TensorProto>(), limit, level, onField, onMerged);
     if (!wantValues) elided_.insert(&tensor);
     return ok;
   }
@@ -396,7 +609,7 @@ class Skimmer {
   // that is kept. Groups and unknown fields are skipped: a full parse keeps
   // them as unknown fields, which nothing reads.
   template <typename OnField, typename OnMerged = IgnoreMerged>
-  bool walk(pb::MessageLite& message, const KnownFields& known, uint64_t limit, int level, const OnField& onField,
+  bool walk(pb::MessageLite* message, const KnownFields& known, uint64_t limit, int level, const OnField& onField,
             const OnMerged& onMerged = {}) {
     if (level > kProtobufRecursionLimit) return false;
     std::string& pending = scratch_[static_cast<size_t>(level)];
@@ -436,13 +649,14 @@ class Skimmer {
   }
 
   // Parses `bytes`, whole fields of `message`, into it with protobuf: the
-  // same merge as a full parse, and the same recursion budget.
-  static bool merge(pb::MessageLite& message, const std::string& bytes, int level) {
+  // same merge as a full parse, and the same recursion budget. A walk
+  // without a message (whose handler reads every field itself) merges nothing.
+  static bool merge(pb::MessageLite* message, const std::string& bytes, int level) {
     if (bytes.empty()) return true;
-    if (bytes.size() > kMaxLength) return false;
+    if (message == nullptr || bytes.size() > kMaxLength) return false;
     pb::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
     input.SetRecursionLimit(kProtobufRecursionLimit - level);
-    return message.MergePartialFromCodedStream(&input) && input.ConsumedEntireMessage();
+    return message->MergePartialFromCodedStream(&input) && input.ConsumedEntireMessage();
   }
 
   // Appends the payload of a (non-group) field whose tag (and length) were read.
@@ -567,15 +781,17 @@ class Skimmer {
 
   Source& src_;
   ElidedTensors& elided_;
+  SkimmedNodes* nodes_;  // graph nodes read into the IR; null: into the GraphProtos
   std::vector<std::string> scratch_;  // per nesting level: the fields left to protobuf
   std::string failure_;
 };
 
-ParseOutcome skimSource(Source& source, std::string head, ::onnx::ModelProto& model, ElidedTensors& elided) {
+ParseOutcome skimSource(Source& source, std::string head, ::onnx::ModelProto& model, ElidedTensors& elided,
+                        SkimmedNodes* nodes) {
   ParseOutcome outcome;
   outcome.head = std::move(head);
   if (source.size() == 0) return outcome;
-  Skimmer skimmer(source, elided);
+  Skimmer skimmer(source, elided, nodes);
   outcome.parsed = skimmer.skimModel(model);
   if (!skimmer.failure().empty()) {
     outcome.failure = skimmer.failure();
@@ -596,7 +812,8 @@ bool skimKeepsValues(int32_t type, int64_t count) {
   return false;
 }
 
-ParseOutcome skimFile(const std::string& path, ::onnx::ModelProto& model, ElidedTensors& elided) {
+ParseOutcome skimFile(const std::string& path, ::onnx::ModelProto& model, ElidedTensors& elided,
+                      SkimmedNodes* nodes) {
   ParseOutcome outcome;
   struct stat info {};
   const int fd = openInput(path, outcome, info);
@@ -615,7 +832,7 @@ ParseOutcome skimFile(const std::string& path, ::onnx::ModelProto& model, Elided
       return outcome;
     }
     source.skipTo(0);
-    return skimSource(source, std::move(head), model, elided);
+    return skimSource(source, std::move(head), model, elided, nodes);
   }
   // Pipes, and files whose size is not known, are read whole.
   std::string bytes;
@@ -623,12 +840,13 @@ ParseOutcome skimFile(const std::string& path, ::onnx::ModelProto& model, Elided
     outcome.failure = "cannot read: " + std::error_code(error, std::generic_category()).message();
     return outcome;
   }
-  return skimBytes(bytes, model, elided);
+  return skimBytes(bytes, model, elided, nodes);
 }
 
-ParseOutcome skimBytes(std::string_view bytes, ::onnx::ModelProto& model, ElidedTensors& elided) {
+ParseOutcome skimBytes(std::string_view bytes, ::onnx::ModelProto& model, ElidedTensors& elided,
+                       SkimmedNodes* nodes) {
   Source source(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  return skimSource(source, std::string(bytes.substr(0, kHeadSize)), model, elided);
+  return skimSource(source, std::string(bytes.substr(0, kHeadSize)), model, elided, nodes);
 }
 
 }  // namespace shapelint::onnx

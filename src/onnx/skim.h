@@ -17,6 +17,8 @@
 
 namespace shapelint::onnx {
 
+struct SkimmedNodes;  // graph_builder.h
+
 // A payload field (raw_data, float_data ...) longer than this is skipped
 // whatever the dims: a tensor small enough to keep never needs as much.
 inline constexpr uint64_t kMaxKeptPayloadBytes = 16 * 1024;
@@ -36,10 +38,16 @@ bool skimKeepsValues(int32_t type, int64_t count);
 // fields, which nothing reads). Files over 2 GiB are fine. Rejects what protobuf's parse
 // rejects, except malformed varints inside a skipped packed payload; a
 // subgraph nested deeper than kMaxSubgraphDepth is a failure naming its node.
-ParseOutcome skimFile(const std::string& path, ::onnx::ModelProto& model, ElidedTensors& elided);
+//
+// With `nodes`, the nodes of every graph are read straight into IR form
+// there (graph_builder.h) instead of into the GraphProtos, which then have
+// none: no NodeProto is built, no node field copied twice.
+ParseOutcome skimFile(const std::string& path, ::onnx::ModelProto& model, ElidedTensors& elided,
+                      SkimmedNodes* nodes = nullptr);
 
 // The same over bytes in memory. Bytes of skipped payloads are never read,
 // so they may lie on inaccessible pages.
-ParseOutcome skimBytes(std::string_view bytes, ::onnx::ModelProto& model, ElidedTensors& elided);
+ParseOutcome skimBytes(std::string_view bytes, ::onnx::ModelProto& model, ElidedTensors& elided,
+                       SkimmedNodes* nodes = nullptr);
 
 }  // namespace shapelint::onnx

@@ -498,6 +498,136 @@ TEST(Skim, RejectsWhatProtobufRejects) {
   EXPECT_THAT(loadedBytes(cases[0], WeightBytes::kSkip), HasSubstr("truncated or corrupt"));
 }
 
+// --- nodes read straight from the wire -----------------------------------------------------
+
+std::string wireVarint(uint64_t value) {
+  std::string out;
+  while (value >= 0x80) {
+    out += static_cast<char>((value & 0x7f) | 0x80);
+    value >>= 7;
+  }
+  out += static_cast<char>(value);
+  return out;
+}
+std::string wireTag(uint32_t field, uint32_t wireType) { return wireVarint((field << 3) | wireType); }
+std::string wireBytes(uint32_t field, const std::string& payload) {
+  return wireTag(field, 2) + wireVarint(payload.size()) + payload;
+}
+std::string wireInt(uint32_t field, int64_t value) {
+  return wireTag(field, 0) + wireVarint(static_cast<uint64_t>(value));
+}
+std::string wireFloatBits(float value) {
+  uint32_t bits = 0;
+  std::memcpy(&bits, &value, 4);
+  std::string out;
+  for (int k = 0; k < 4; ++k) out += static_cast<char>((bits >> (8 * k)) & 0xff);
+  return out;
+}
+std::string wireFloat(uint32_t field, float value) { return wireTag(field, 5) + wireFloatBits(value); }
+
+// A model whose one node, Identity(x) -> y, is `nodeFields` (a serialized
+// NodeProto without input and output, which are added first).
+std::string modelWithNode(const std::string& nodeFields) {
+  ::onnx::ModelProto model;
+  model.set_ir_version(8);
+  model.add_opset_import()->set_version(17);
+  ::onnx::GraphProto graph;
+  graph.set_name("g");
+  auto& x = *graph.add_input();
+  x.set_name("x");
+  auto& tensor = *x.mutable_type()->mutable_tensor_type();
+  tensor.set_elem_type(::onnx::TensorProto::FLOAT);
+  tensor.mutable_shape()->add_dim()->set_dim_value(3);
+  graph.add_output()->set_name("y");
+  const std::string node = wireBytes(1, "x") + wireBytes(2, "y") + nodeFields;
+  return model.SerializeAsString() + wireBytes(7, graph.SerializeAsString() + wireBytes(1, node));
+}
+
+std::string attribute(const std::string& fields) { return wireBytes(5, fields); }
+
+// The skimming loader reads graph nodes itself (no NodeProto): every case
+// of the wire format it handles must give the IR (or the error) of
+// protobuf's full parse, and the cases carry values that show which
+// occurrence of a field won.
+TEST(Skim, NodesFromTheWireAsProtobufReadsThem) {
+  const std::string name = wireBytes(1, "a");
+  const std::string typeInt = wireInt(20, 2);
+  struct Case {
+    std::string label;
+    std::string nodeFields;
+    std::string expect;  // a line of the IR dump that must be there
+  };
+  const std::vector<Case> cases = {
+      {"int, no type", wireBytes(4, "Identity") + attribute(name + wireInt(3, 5)), "attr a type 0 i 5 "},
+      {"last int wins", wireBytes(4, "Identity") + attribute(name + typeInt + wireInt(3, 3) + wireInt(3, 7)),
+       "attr a type 0 i 7 "},
+      {"negative int", wireBytes(4, "Identity") + attribute(name + wireInt(3, -3)), "attr a type 0 i -3 "},
+      {"unknown enum type", wireBytes(4, "Identity") + attribute(name + wireInt(20, 99) + wireFloat(2, 1.5F)),
+       "attr a type 1 i 0 f 1.5 "},
+      {"int keeps no floats",
+       wireBytes(4, "Identity") +
+           attribute(name + typeInt + wireBytes(7, wireFloatBits(1) + wireFloatBits(2)) + wireInt(3, 4)),
+       "attr a type 0 i 4 f 0 s '' ints [] floats [] "},
+      {"ints packed and not",
+       wireBytes(4, "Identity") +
+           attribute(name + wireInt(8, 1) + wireBytes(8, wireVarint(2) + wireVarint(300)) + wireInt(8, 4)),
+       "ints [1, 2, 300, 4] "},
+      {"floats packed and not",
+       wireBytes(4, "Identity") + attribute(name + wireFloat(7, 0.5F) + wireBytes(7, wireFloatBits(2.25F))),
+       "floats [0.5, 2.25] "},
+      {"int of the wrong wire type", wireBytes(4, "Identity") + attribute(name + wireBytes(3, "zz") + wireInt(8, 9)),
+       "attr a type 3 i 0 f 0 s '' ints [9] "},
+      {"name of the wrong wire type, then a name",
+       wireBytes(4, "Identity") + attribute(wireInt(1, 5) + wireBytes(1, "b") + wireInt(3, 1)), "attr b type 0 i 1 "},
+      {"unknown fields and a group",
+       wireBytes(4, "Identity") + attribute(name + wireInt(99, 1) + wireTag(50, 3) + wireInt(1, 2) + wireTag(50, 4) +
+                                            wireBytes(9, "p") + wireBytes(9, "q")),
+       "strings [\"p\", \"q\"]"},
+      {"string", wireBytes(4, "Identity") + attribute(name + wireInt(20, 3) + wireBytes(4, "NOTSET")),
+       "s 'NOTSET'"},
+      {"declared tensor, no tensor", wireBytes(4, "Identity") + attribute(name + wireInt(20, 4)), "attr a type 6 "},
+      {"declared graph, no graph", wireBytes(4, "Identity") + attribute(name + wireInt(20, 5)), "graph '' "},
+      {"int before a tensor",
+       wireBytes(4, "Identity") +
+           attribute(name + wireInt(3, 1) + wireBytes(5, wireInt(1, 2) + wireInt(2, 7) + wireInt(7, 4) + wireInt(7, 5))),
+       "attr a type 0 i 1 "},
+      {"tensor", wireBytes(4, "Identity") +
+                     attribute(name + wireInt(20, 4) + wireBytes(5, wireInt(1, 2) + wireInt(2, 7) + wireInt(7, 4) +
+                                                                     wireInt(7, 5))),
+       "tensor 7 [2] ext false data ints [4, 5]"},
+      {"sparse tensor type", wireBytes(4, "Identity") + attribute(name + wireInt(20, 11)), "attr a type 9 "},
+      {"node fields: last name wins, wrong wire type, ai.onnx, unknown field",
+       wireBytes(3, "first") + wireInt(4, 1) + wireBytes(4, "Identity") + wireBytes(3, "second") +
+           wireBytes(7, "ai.onnx") + wireInt(42, 1) + wireBytes(6, "doc"),
+       "node 'second' false 'Identity'  in [\"x\"] out [\"y\"]"},
+      {"attributes in order", wireBytes(4, "Identity") + attribute(name + wireInt(3, 1)) +
+                                  attribute(wireBytes(1, "t") + wireInt(20, 4) + wireBytes(5, wireInt(2, 1))) +
+                                  attribute(wireBytes(1, "c") + wireInt(3, 3)),
+       "attr c type 0 i 3 "},
+  };
+  for (const Case& c : cases) {
+    const std::string bytes = modelWithNode(c.nodeFields);
+    const std::string full = loadedBytes(bytes, WeightBytes::kParse);
+    EXPECT_EQ(loadedBytes(bytes, WeightBytes::kSkip), full) << c.label;
+    EXPECT_THAT(full, HasSubstr(c.expect)) << c.label;
+  }
+
+  // What protobuf rejects in a node, skimming rejects too.
+  const std::vector<std::pair<std::string, std::string>> invalid = {
+      {"packed floats of 3 bytes", attribute(name + wireBytes(7, "abc"))},
+      {"packed ints ending inside a varint", attribute(name + wireBytes(8, "\x01\x80"))},
+      {"an 11-byte int", attribute(name + wireTag(3, 0) + std::string(10, '\x80') + "\x01")},
+      {"a float cut short", attribute(name + wireTag(2, 5) + "ab")},
+      {"an attribute past the node", wireTag(5, 2) + wireVarint(50) + name},
+  };
+  for (const auto& [label, fields] : invalid) {
+    const std::string bytes = modelWithNode(wireBytes(4, "Identity") + fields);
+    const std::string full = loadedBytes(bytes, WeightBytes::kParse);
+    EXPECT_THAT(full, HasSubstr("error:")) << label;
+    EXPECT_EQ(loadedBytes(bytes, WeightBytes::kSkip), full) << label;
+  }
+}
+
 // --- subgraph nesting ----------------------------------------------------------------------
 
 // A model whose If nodes nest `depth` levels of then-branches; the
