@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <mutex>
 #include <ostream>
+#include <string_view>
+#include <unordered_set>
 
 #include "expr_node.h"
 #include "shapelint/ir/expr.h"
@@ -12,9 +15,9 @@ namespace shapelint::ir {
 std::string Dim::str() const {
   switch (kind_) {
     case Kind::kValue:
-      return std::to_string(value_);
+      return std::to_string(bits_);
     case Kind::kSymbol:
-      return symbol_;
+      return symbol();
     case Kind::kExpr:
       return strWithNames(*this, [](const std::string& name) { return name; });
     case Kind::kUnknown:
@@ -26,15 +29,31 @@ std::string Dim::str() const {
 size_t Dim::hash() const {
   switch (kind_) {
     case Kind::kValue:
-      return std::hash<int64_t>()(value_) ^ 0x9e3779b97f4a7c15ULL;
+      return std::hash<int64_t>()(bits_) ^ 0x9e3779b97f4a7c15ULL;
     case Kind::kSymbol:
-      return std::hash<std::string>()(symbol_);
+      return std::hash<std::string>()(symbol());
     case Kind::kExpr:
       return expr_->hash;
     case Kind::kUnknown:
       break;
   }
   return 0x51ed270b;
+}
+
+static_assert(sizeof(Dim) <= 32, "a Dim is a kind, a value or symbol address, and an expression pointer");
+
+const std::string* Dim::internSymbol(std::string_view name) {
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+  };
+  // Leaked on purpose: dims in static storage may outlive any destructor.
+  static auto* names = new std::unordered_set<std::string, Hash, std::equal_to<>>();
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = names->find(name);
+  if (it == names->end()) it = names->emplace(name).first;
+  return &*it;  // set nodes never move
 }
 
 bool Dim::exprEqual(const detail::Poly& a, const detail::Poly& b) { return detail::polyEqual(a, b); }

@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace shapelint::ir {
@@ -42,13 +43,15 @@ class Dim {
   static Dim value(int64_t v) {
     Dim d;
     d.kind_ = Kind::kValue;
-    d.value_ = v;
+    d.bits_ = v;
     return d;
   }
-  static Dim symbol(std::string name) {
+  // Symbol names are interned: a symbol dim holds a pointer to the one
+  // copy of its name, so dims stay small and compare in one instruction.
+  static Dim symbol(std::string_view name) {
     Dim d;
     d.kind_ = Kind::kSymbol;
-    d.symbol_ = std::move(name);
+    d.bits_ = static_cast<int64_t>(reinterpret_cast<intptr_t>(internSymbol(name)));
     return d;
   }
 
@@ -59,12 +62,12 @@ class Dim {
   bool isExpr() const { return kind_ == Kind::kExpr; }
 
   // Preconditions: isValue() / isSymbol().
-  int64_t value() const { return value_; }
-  const std::string& symbol() const { return symbol_; }
+  int64_t value() const { return bits_; }
+  const std::string& symbol() const { return *reinterpret_cast<const std::string*>(static_cast<intptr_t>(bits_)); }
 
   // The known integer, if any.
   std::optional<int64_t> tryValue() const {
-    return isValue() ? std::optional<int64_t>(value_) : std::nullopt;
+    return isValue() ? std::optional<int64_t>(bits_) : std::nullopt;
   }
 
   // "224", "N", "?", "(H + 3) // 4".
@@ -72,8 +75,7 @@ class Dim {
 
   // Structural: same kind and same value, symbol or canonical expression.
   friend bool operator==(const Dim& a, const Dim& b) {
-    return a.kind_ == b.kind_ && a.value_ == b.value_ && a.symbol_ == b.symbol_ &&
-           (a.kind_ != Kind::kExpr || exprEqual(*a.expr_, *b.expr_));
+    return a.kind_ == b.kind_ && a.bits_ == b.bits_ && (a.kind_ != Kind::kExpr || exprEqual(*a.expr_, *b.expr_));
   }
   friend bool operator!=(const Dim& a, const Dim& b) { return !(a == b); }
 
@@ -94,10 +96,12 @@ class Dim {
 
  private:
   static bool exprEqual(const detail::Poly& a, const detail::Poly& b);
+  // The one copy of `name`, kept for the life of the process.
+  static const std::string* internSymbol(std::string_view name);
 
   Kind kind_ = Kind::kUnknown;
-  int64_t value_ = 0;
-  std::string symbol_;
+  // kValue: the value; kSymbol: the interned name's address; else 0.
+  int64_t bits_ = 0;
   std::shared_ptr<const detail::Poly> expr_;  // kExpr only
 };
 
