@@ -52,7 +52,8 @@ fuzz: deps
 # benchmark set into BENCH_DATA (about 3.3 GB) and prints bench/compare's table.
 BENCH_DATA ?= build-bench/data
 BENCH_ARGS ?=
-bench: deps
+bench:
+	@tools/install-deps.sh --bench
 	cmake -S . -B build-bench -DSHAPELINT_BENCH=ON -DSHAPELINT_TESTS=OFF -DCMAKE_BUILD_TYPE=Release
 	cmake --build build-bench -j $(JOBS) --target bench_tools
 	build-bench/shapelint_bench

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages shapelint needs to build and test, only when
-# some are missing. Debian 12; run as root (or with sudo available).
+# some are missing; with --bench, also those the benchmarks need. Debian 12;
+# run as root (or with sudo available).
 set -euo pipefail
 
 packages=(
@@ -15,6 +16,10 @@ packages=(
   clang clang-14 libclang-rt-14-dev llvm llvm-14
   help2man dpkg-dev
 )
+# `make bench` (--bench): bench/generate exports torchvision's ResNet-50.
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(python3-torch python3-torchvision)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -21,8 +21,16 @@
 namespace shapelint {
 namespace {
 
+// Keeps `model` alive until the process exits (CheckRequest::exitsAfter):
+// reachable from a static, so leak checkers do not count it.
+void keepUntilExit(ir::Model&& model) {
+  static auto* kept = new std::vector<std::unique_ptr<ir::Model>>();
+  kept->push_back(std::make_unique<ir::Model>(std::move(model)));
+}
+
 // Load, bind the configured symbols, run the pass, keep the selected findings.
-report::ModelReport checkOne(const std::string& path, const ModelSettings& settings, bool valueShapes) {
+report::ModelReport checkOne(const std::string& path, const ModelSettings& settings, bool valueShapes,
+                             bool keepModel) {
   report::ModelReport result;
   result.path = path;
   try {
@@ -32,6 +40,7 @@ report::ModelReport checkOne(const std::string& path, const ModelSettings& setti
     options.inputShapes = boundInputShapes(model->graph, settings.pass.inputShapes, settings.dims);
     checkLoadedModel(*model, options, result, valueShapes);
     result.diagnostics = settings.policy.filter(std::move(result.diagnostics));
+    if (keepModel) keepUntilExit(std::move(*model));
   } catch (const std::exception& e) {
     // A failure inside one model's check must not lose the others' results.
     report::ModelReport failed;
@@ -89,9 +98,10 @@ CheckRun runChecks(const CheckRequest& request) {
   const unsigned threads = std::min<unsigned>(request.jobs == 0 ? defaultJobs() : request.jobs,
                                               static_cast<unsigned>(std::max<size_t>(1, request.paths.size())));
   std::atomic<size_t> next{0};
+  const bool keepModel = request.exitsAfter && request.paths.size() == 1;
   auto worker = [&] {
     for (size_t i = next++; i < request.paths.size(); i = next++)
-      run.reports[i] = checkOne(request.paths[i], settings[i], request.valueShapes);
+      run.reports[i] = checkOne(request.paths[i], settings[i], request.valueShapes, keepModel);
   };
   if (threads <= 1) {
     worker();

@@ -306,7 +306,7 @@ class Skimmer {
         return fmt::format("node '{}' ({})", escapeModelText(node.name), escapeModelText(node.opType));
       return fmt::format("unnamed node {} ({})", index, escapeModelText(node.opType));
     };
-    return walk(nullptr, knownFieldsOf<::onnx::NodeProto>(), limit, level, [&](const Field& f) {
+    const bool ok = walk(nullptr, knownFieldsOf<::onnx::NodeProto>(), limit, level, [&](const Field& f) {
       if (f.wireType != kLengthDelimited) return Action::kSkip;
       switch (f.number) {
         case 1:
@@ -325,6 +325,9 @@ class Skimmer {
           return Action::kSkip;
       }
     });
+    // The attributes grew one by one; a model holds millions of them.
+    if (node.attributes.capacity() > node.attributes.size()) node.attributes.shrink_to_fit();
+    return ok;
   }
 
   // An AttributeProto of node `nodeIndex` of `graph`. Numbers, strings and

@@ -1,4 +1,4 @@
-// libFuzzer target: bytes -> load -> propagate -> every report format.
+// libFuzzer target: bytes -> load (both loaders) -> propagate -> every report format.
 // Built by `make fuzz` (clang, -fsanitize=fuzzer,address,undefined).
 #include <cstddef>
 #include <cstdint>
@@ -10,12 +10,13 @@
 #include "shapelint/passes/pass.h"
 #include "shapelint/report/report.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+namespace {
+
+void checkAndReport(const std::string& bytes, shapelint::onnx::WeightBytes weights) {
   using namespace shapelint;
-  const std::string bytes(reinterpret_cast<const char*>(data), size);
   report::ModelReport result;
   result.path = "fuzz.onnx";
-  onnx::LoadResult loaded = onnx::loadModelFromBytes(bytes, result.path);
+  onnx::LoadResult loaded = onnx::loadModelFromBytes(bytes, result.path, weights);
   if (auto* error = std::get_if<onnx::LoadError>(&loaded)) {
     result.loadError = error->message;
   } else {
@@ -31,5 +32,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)report::renderJson(reports);
   (void)report::renderSarif(reports, report::SarifOptions{});
   (void)report::renderGithub(reports);
+}
+
+}  // namespace
+
+// Both loaders: the full protobuf parse (infer) and the skimming one that
+// reads nodes straight from the wire (check).
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string bytes(reinterpret_cast<const char*>(data), size);
+  checkAndReport(bytes, shapelint::onnx::WeightBytes::kSkip);
+  checkAndReport(bytes, shapelint::onnx::WeightBytes::kParse);
   return 0;
 }

@@ -406,6 +406,7 @@ CheckRequest makeCheckRequest(const CheckOptions& options) {
   if (!policy.writeBaseline.empty()) request.writeBaselineFile = policy.writeBaseline;
   request.paths = expandModelPaths(options.models);
   request.valueShapes = options.report.format == kFormatJson;
+  request.exitsAfter = true;
   return request;
 }
 

@@ -26,6 +26,10 @@ struct CheckRequest {
   // the JSON report prints them, and for a large graph they cost a copy of
   // every shape.
   bool valueShapes = true;
+  // The process exits once the run is reported (the command line): a run
+  // of one model leaves the model's memory to the exit instead of freeing
+  // its millions of small allocations one by one.
+  bool exitsAfter = false;
 };
 
 struct CheckRun {
