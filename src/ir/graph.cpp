@@ -1,5 +1,9 @@
 #include "shapelint/ir/graph.h"
 
+#include <algorithm>
+#include <functional>
+#include <stdexcept>
+
 namespace shapelint::ir {
 
 std::string elemTypeName(int32_t type) {
@@ -66,25 +70,67 @@ const Attribute* Node::attr(const std::string& attrName) const {
   return nullptr;
 }
 
+uint32_t ValueIndex::hashOf(std::string_view name) {
+  return static_cast<uint32_t>(std::hash<std::string_view>()(name));
+}
+
+void ValueIndex::reserve(size_t count) {
+  size_t slots = 16;
+  while (slots < 2 * count) slots *= 2;
+  if (slots > slots_.size()) grow(slots);
+}
+
+void ValueIndex::grow(size_t slots) {
+  std::vector<uint64_t> old = std::move(slots_);
+  slots_.assign(slots, 0);
+  const size_t mask = slots - 1;
+  for (uint64_t slot : old) {
+    if (slot == 0) continue;
+    size_t at = static_cast<size_t>(slot >> 32) & mask;
+    while (slots_[at] != 0) at = (at + 1) & mask;
+    slots_[at] = slot;
+  }
+}
+
+int64_t ValueIndex::find(std::string_view name, const std::vector<Value>& values) const {
+  if (slots_.empty()) return -1;
+  const uint32_t hash = hashOf(name);
+  const size_t mask = slots_.size() - 1;
+  for (size_t at = hash & mask;; at = (at + 1) & mask) {
+    const uint64_t slot = slots_[at];
+    if (slot == 0) return -1;
+    if (static_cast<uint32_t>(slot >> 32) != hash) continue;
+    const size_t index = static_cast<size_t>(slot & 0xffffffffU) - 1;
+    if (values[index].name == name) return static_cast<int64_t>(index);
+  }
+}
+
+void ValueIndex::insert(size_t index, const std::vector<Value>& values) {
+  if (index >= 0xffffffffU) throw std::length_error("more than 2^32 values in one graph");
+  if (2 * (size_ + 1) > slots_.size()) grow(std::max<size_t>(16, 2 * slots_.size()));
+  const uint32_t hash = hashOf(values[index].name);
+  const size_t mask = slots_.size() - 1;
+  size_t at = hash & mask;
+  while (slots_[at] != 0) at = (at + 1) & mask;
+  slots_[at] = (static_cast<uint64_t>(hash) << 32) | (index + 1);
+  ++size_;
+}
+
 Value* Graph::find(const std::string& valueName) {
-  auto it = valueIndex.find(valueName);
-  return it == valueIndex.end() ? nullptr : &values[it->second];
+  const int64_t index = valueIndex.find(valueName, values);
+  return index < 0 ? nullptr : &values[static_cast<size_t>(index)];
 }
 
 const Value* Graph::find(const std::string& valueName) const {
-  auto it = valueIndex.find(valueName);
-  return it == valueIndex.end() ? nullptr : &values[it->second];
+  const int64_t index = valueIndex.find(valueName, values);
+  return index < 0 ? nullptr : &values[static_cast<size_t>(index)];
 }
 
 Value& Graph::getOrAdd(const std::string& valueName) {
-  // try_emplace: a name already there (every use of a value after the
-  // first) costs a lookup, not a map node built and thrown away.
-  auto [it, inserted] = valueIndex.try_emplace(valueName, values.size());
-  if (inserted) {
-    values.emplace_back();
-    values.back().name = valueName;
-  }
-  return values[it->second];
+  if (Value* value = find(valueName)) return *value;
+  values.emplace_back().name = valueName;
+  valueIndex.insert(values.size() - 1, values);
+  return values.back();
 }
 
 int64_t Model::opset(const std::string& domain) const {

@@ -11,7 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "shapelint/ir/boxed.h"
@@ -189,10 +189,31 @@ struct Value {
   bool externalData = false;  // initializer whose bytes live in another file
 };
 
+// Value names -> indices in Graph::values: open addressing over 8-byte
+// slots (a 32-bit hash and the index), at most half full. A graph of a
+// million values takes 16 MB here where a node-based map took 70, and a
+// lookup reads one slot and one name.
+class ValueIndex {
+ public:
+  // Room for `count` names without growing.
+  void reserve(size_t count);
+  // The index of the value named `name`, or -1.
+  int64_t find(std::string_view name, const std::vector<Value>& values) const;
+  // Records values[index], whose name is not in the index yet.
+  void insert(size_t index, const std::vector<Value>& values);
+
+ private:
+  static uint32_t hashOf(std::string_view name);
+  void grow(size_t slots);
+
+  std::vector<uint64_t> slots_;  // 0: empty; else (hash << 32) | (index + 1)
+  size_t size_ = 0;
+};
+
 struct Graph {
   std::string name;
   std::vector<Value> values;
-  std::unordered_map<std::string, size_t> valueIndex;
+  ValueIndex valueIndex;
   std::vector<Node> nodes;
   std::vector<std::string> inputs;        // graph inputs, in order
   std::vector<std::string> outputs;       // graph outputs, in order

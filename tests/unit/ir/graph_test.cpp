@@ -1,0 +1,77 @@
+// The graph IR's containers: the name index, boxed members, interned symbols.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "shapelint/ir/graph.h"
+
+namespace shapelint::ir {
+namespace {
+
+TEST(Graph, finds_every_value_by_name_across_growth) {
+  Graph graph;
+  constexpr int kCount = 50'000;  // the index grows from 16 slots many times
+  for (int i = 0; i < kCount; ++i) {
+    Value& v = graph.getOrAdd("v" + std::to_string(i));
+    v.producer = i;
+  }
+  ASSERT_EQ(graph.values.size(), static_cast<size_t>(kCount));
+  for (int i = 0; i < kCount; ++i) {
+    const Value* v = graph.find("v" + std::to_string(i));
+    ASSERT_NE(v, nullptr) << i;
+    EXPECT_EQ(v->producer, i);
+    EXPECT_EQ(v->name, "v" + std::to_string(i));
+  }
+  EXPECT_EQ(graph.find("v" + std::to_string(kCount)), nullptr);
+  EXPECT_EQ(graph.find(""), nullptr);
+  EXPECT_EQ(graph.find("v"), nullptr);
+  // A name already there is the same value, not a new one.
+  EXPECT_EQ(&graph.getOrAdd("v17"), graph.find("v17"));
+  EXPECT_EQ(graph.values.size(), static_cast<size_t>(kCount));
+}
+
+TEST(Graph, index_survives_a_copy_and_reserve) {
+  Graph graph;
+  graph.valueIndex.reserve(3);
+  graph.getOrAdd("a");
+  graph.getOrAdd("");  // the empty name is a name like any other here
+  graph.getOrAdd("b").elemType = kInt64;
+  const Graph copy = graph;
+  ASSERT_NE(copy.find("b"), nullptr);
+  EXPECT_EQ(copy.find("b")->elemType, kInt64);
+  EXPECT_EQ(copy.find("b"), &copy.values[2]);  // the copy's own value
+  EXPECT_NE(copy.find(""), nullptr);
+  EXPECT_EQ(copy.find("c"), nullptr);
+}
+
+TEST(Boxed, copies_deeply_and_reads_like_optional) {
+  Value v;
+  EXPECT_FALSE(v.data.has_value());
+  v.data = ConstData::ofInts({1, 2, 3});
+  ASSERT_TRUE(v.data);
+  Value copy = v;
+  copy.data->ints[0] = 9;
+  EXPECT_EQ(v.data->ints[0], 1);
+  EXPECT_EQ(copy.data->ints[0], 9);
+  std::optional<ConstData> none;
+  copy.data = none;
+  EXPECT_FALSE(copy.data.has_value());
+  EXPECT_EQ(v.data.toOptional()->ints.size(), 3u);
+  v.data.reset();
+  EXPECT_FALSE(v.data.toOptional().has_value());
+}
+
+TEST(Dim, symbols_are_interned_and_compare_by_name) {
+  const std::string name = "batch";
+  EXPECT_EQ(Dim::symbol(name), Dim::symbol("batch"));
+  EXPECT_EQ(Dim::symbol(name).hash(), Dim::symbol(std::string("bat") + "ch").hash());
+  EXPECT_NE(Dim::symbol("batch"), Dim::symbol("Batch"));
+  EXPECT_EQ(&Dim::symbol("batch").symbol(), &Dim::symbol(name).symbol());
+  EXPECT_EQ(Dim::symbol("batch").symbol(), "batch");
+  EXPECT_EQ(Dim::symbol("").str(), "");
+  EXPECT_NE(Dim::symbol("N"), Dim::value(0));
+  EXPECT_LE(sizeof(Dim), 32u);
+}
+
+}  // namespace
+}  // namespace shapelint::ir
