@@ -1,7 +1,8 @@
 // Parsing a ModelProto without its weights: a walk over the protobuf wire
 // format that descends only into the messages that can hold tensors, hands
 // every other field to protobuf to merge, and skips the payload of each
-// tensor that cannot be a small constant without reading it. Private to
+// tensor that cannot be a small constant without reading it. Graph nodes
+// can be read straight into the IR instead (SkimmedNodes). Private to
 // src/onnx.
 #pragma once
 
