@@ -258,6 +258,10 @@ class Skimmer {
   // `wantValues`: its tensors may be read for values.
   bool skimGraph(::onnx::GraphProto& graph, uint64_t limit, int level, int depth, bool wantValues) {
     int nodeIndex = 0;
+    if (nodes_ != nullptr) {
+      if (const size_t count = countNodes(limit); count > 0)
+        nodes_->graphs[&graph].nodes.reserve(std::min<size_t>(count, kMaxModelNodes + 1));
+    }
     return walk(&graph, knownFieldsOf<::onnx::GraphProto>(), limit, level, [&](const Field& f) {
       if (f.wireType != kLengthDelimited) return Action::kMerge;
       switch (f.number) {
@@ -292,6 +296,36 @@ class Skimmer {
       if (f.number == 4) opType = payload;
     };
     return walk(&node, knownFieldsOf<::onnx::NodeProto>(), limit, level, onField, onMerged);
+  }
+
+  // How many nodes the GraphProto from pos() to `limit` holds, from its
+  // tags and lengths alone (no payload is read), so that they are stored
+  // without growing: at a million nodes, growing by doubling maps and
+  // clears twice the memory the nodes need. Returns to pos(); stops at
+  // anything malformed or unusual (a group), which the walk then meets.
+  size_t countNodes(uint64_t limit) {
+    const uint64_t start = src_.pos();
+    size_t count = 0;
+    while (src_.pos() < limit) {
+      Field f;
+      uint32_t tag = 0;
+      if (!readTag(limit, tag, f)) break;
+      const uint32_t wireType = tag & 7;
+      uint64_t ignored = 0;
+      if (wireType == kLengthDelimited) {
+        if (!readLength(limit, ignored, nullptr)) break;
+        if ((tag >> 3) == 1) ++count;
+        src_.skipTo(src_.pos() + ignored);
+      } else if (wireType == kVarint) {
+        if (!readVarint(limit, ignored)) break;
+      } else if (wireType == kFixed64 || wireType == kFixed32) {
+        if (!advance(limit, wireType == kFixed64 ? 8 : 4)) break;
+      } else {
+        break;
+      }
+    }
+    src_.skipTo(start);
+    return count;
   }
 
   // A NodeProto read straight into an ir::Node appended to `graph`: the
