@@ -22,7 +22,8 @@ namespace shapelint {
 namespace {
 
 // Keeps `model` alive until the process exits (CheckRequest::exitsAfter):
-// reachable from a static, so leak checkers do not count it.
+// reachable from a static, so leak checkers do not count it. Called only for
+// a run of one model, so from one thread.
 void keepUntilExit(ir::Model&& model) {
   static auto* kept = new std::vector<std::unique_ptr<ir::Model>>();
   kept->push_back(std::make_unique<ir::Model>(std::move(model)));

@@ -262,9 +262,7 @@ class GraphBuilder {
 
   Problem addNodes() {
     if (skimmed_ != nullptr) {
-      graph_.nodes = std::move(skimmed_->nodes);
-      // It grew by doubling while the nodes were read; the values are next.
-      if (graph_.nodes.capacity() - graph_.nodes.size() > graph_.nodes.size() / 8) graph_.nodes.shrink_to_fit();
+      graph_.nodes = std::move(skimmed_->nodes);  // reserved to size by the skimmer (countNodes)
     } else {
       graph_.nodes.reserve(static_cast<size_t>(proto_.node_size()));
       for (const ::onnx::NodeProto& proto : proto_.node()) {
