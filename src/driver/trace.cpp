@@ -28,12 +28,14 @@ constexpr size_t kMaxTrials = 64;  // re-runs of the pass per failed merge
 // pointers): re-running the pass on it leaves `model` as it is.
 void cloneSubgraphs(ir::Graph& graph) {
   for (ir::Node& n : graph.nodes)
-    for (ir::Attribute& a : n.attributes)
-      for (std::shared_ptr<ir::Graph>& g : a.graphs)
+    for (ir::Attribute& a : n.attributes) {
+      if (a.graphs().empty()) continue;  // no box made for attributes without subgraphs
+      for (std::shared_ptr<ir::Graph>& g : a.mutableGraphs())
         if (g) {
           g = std::make_shared<ir::Graph>(*g);
           cloneSubgraphs(*g);
         }
+    }
 }
 
 ir::Model deepCopy(const ir::Model& model) {
@@ -100,7 +102,7 @@ std::optional<PaddingFix> tryOutputPadding(const ir::Model& model, const passes:
                                            const ir::Node& ct, const diag::Diagnostic& merge, size_t& trials) {
   if (ct.attr("output_shape")) return std::nullopt;
   const ir::Attribute* autoPad = ct.attr("auto_pad");
-  const bool explicitPads = !autoPad || autoPad->s.empty() || autoPad->s == "NOTSET";
+  const bool explicitPads = !autoPad || autoPad->s().empty() || autoPad->s() == "NOTSET";
   if (ct.inputs.empty() || ct.outputs.empty()) return std::nullopt;
   const ir::Value* x = model.graph.find(ct.inputs[0]);
   const ir::Value* w = ct.inputs.size() > 1 ? model.graph.find(ct.inputs[1]) : nullptr;

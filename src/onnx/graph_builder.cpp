@@ -361,11 +361,11 @@ class GraphBuilder {
         break;
       case AttributeProto::STRING:
         attribute.type = Type::kString;
-        attribute.s = proto.s();
+        attribute.mutableS() = proto.s();
         break;
       case AttributeProto::FLOATS:
         attribute.type = Type::kFloats;
-        attribute.floats.assign(proto.floats().begin(), proto.floats().end());
+        attribute.mutableFloats().assign(proto.floats().begin(), proto.floats().end());
         break;
       case AttributeProto::INTS:
         attribute.type = Type::kInts;
@@ -373,7 +373,7 @@ class GraphBuilder {
         break;
       case AttributeProto::STRINGS:
         attribute.type = Type::kStrings;
-        attribute.strings.assign(proto.strings().begin(), proto.strings().end());
+        attribute.mutableStrings().assign(proto.strings().begin(), proto.strings().end());
         break;
       case AttributeProto::TENSOR: {
         attribute.type = Type::kTensor;
@@ -382,7 +382,7 @@ class GraphBuilder {
           return fmt::format("{} attribute {} {}", describeNode(node), quoted(attribute.name), *problem);
         if (Problem problem = rankProblem(info))
           return fmt::format("{} attribute {} {}", describeNode(node), quoted(attribute.name), *problem);
-        attribute.tensor = std::move(info);
+        attribute.mutableTensor() = std::move(info);
         break;
       }
       case AttributeProto::GRAPH:
@@ -413,7 +413,7 @@ class GraphBuilder {
     // What the subgraph reads from outside is an input of its node.
     std::vector<std::string>& implicit = implicitInputs_[node.index];
     implicit.insert(implicit.end(), subgraph->outerScopeNames.begin(), subgraph->outerScopeNames.end());
-    attribute.graphs.push_back(std::move(subgraph));
+    attribute.mutableGraphs().push_back(std::move(subgraph));
     return std::nullopt;
   }
 

@@ -468,11 +468,11 @@ class Skimmer {
         break;
       case Proto::STRING:
         attribute.type = Type::kString;
-        attribute.s = std::move(s).value_or(std::string());
+        attribute.mutableS() = std::move(s).value_or(std::string());
         break;
       case Proto::FLOATS:
         attribute.type = Type::kFloats;
-        attribute.floats = std::move(floats);
+        attribute.mutableFloats() = std::move(floats);
         break;
       case Proto::INTS:
         attribute.type = Type::kInts;
@@ -480,7 +480,7 @@ class Skimmer {
         break;
       case Proto::STRINGS:
         attribute.type = Type::kStrings;
-        attribute.strings = std::move(strings);
+        attribute.mutableStrings() = std::move(strings);
         break;
       default:  // sparse tensors, type protos, tensor lists
         attribute.type = Type::kOther;

@@ -209,12 +209,12 @@ class Annotator {
       const ir::Attribute& irAttribute = irNode.attributes[static_cast<size_t>(a)];
       if (attribute.name() != irAttribute.name) return changedOnDisk();
       if (irAttribute.type == ir::Attribute::Type::kGraph) {
-        if (irAttribute.graphs.size() != 1 || !irAttribute.graphs[0]) return changedOnDisk();
-        if (Problem problem = annotate(*attribute.mutable_g(), *irAttribute.graphs[0], false)) return problem;
+        if (irAttribute.graphs().size() != 1 || !irAttribute.graphs()[0]) return changedOnDisk();
+        if (Problem problem = annotate(*attribute.mutable_g(), *irAttribute.graphs()[0], false)) return problem;
       } else if (irAttribute.type == ir::Attribute::Type::kGraphs) {
-        if (static_cast<size_t>(attribute.graphs_size()) != irAttribute.graphs.size()) return changedOnDisk();
+        if (static_cast<size_t>(attribute.graphs_size()) != irAttribute.graphs().size()) return changedOnDisk();
         for (int g = 0; g < attribute.graphs_size(); ++g) {
-          const auto& subgraph = irAttribute.graphs[static_cast<size_t>(g)];
+          const auto& subgraph = irAttribute.graphs()[static_cast<size_t>(g)];
           if (!subgraph) return changedOnDisk();
           if (Problem problem = annotate(*attribute.mutable_graphs(g), *subgraph, false)) return problem;
         }

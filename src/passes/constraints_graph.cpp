@@ -196,7 +196,7 @@ void collect(const ir::Graph& graph, int64_t opset, std::vector<Constraint>& out
   for (size_t index : graph.topoOrder) {
     const ir::Node& node = graph.nodes[index];
     for (const ir::Attribute& a : node.attributes)
-      for (const auto& g : a.graphs)
+      for (const auto& g : a.graphs())
         if (g) collect(*g, opset, out);
     if (!node.domain.empty() && node.domain != "ai.onnx") continue;
     if (node.opType == "Reshape")

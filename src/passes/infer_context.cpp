@@ -32,7 +32,7 @@ std::optional<double> InferContext::attrFloat(const std::string& name) {
 
 std::optional<std::string> InferContext::attrString(const std::string& name) {
   const ir::Attribute* a = typed(*this, name, ir::Attribute::Type::kString);
-  return a ? std::optional<std::string>(a->s) : std::nullopt;
+  return a ? std::optional<std::string>(a->s()) : std::nullopt;
 }
 
 std::optional<std::vector<int64_t>> InferContext::attrInts(const std::string& name) {

@@ -167,7 +167,7 @@ void resetGraph(ir::Graph& graph) {
   }
   for (ir::Node& n : graph.nodes)
     for (ir::Attribute& a : n.attributes)
-      for (auto& g : a.graphs)
+      for (auto& g : a.graphs())
         if (g) resetGraph(*g);
 }
 
@@ -264,7 +264,7 @@ void runNode(RunState& state, const Scope& scope, ir::Node& node, size_t order) 
   // shapes of the first iteration.
   const BodySeeds seeds = bodySeeds(state, scope, node);
   for (ir::Attribute& a : node.attributes)
-    for (auto& g : a.graphs)
+    for (auto& g : a.graphs())
       if (g) runGraph(state, *g, &scope, order, false, a.name == "body" ? &seeds : nullptr);
 
   NodeContext ctx(state, scope, node, order);

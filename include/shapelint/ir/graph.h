@@ -119,18 +119,46 @@ struct TensorInfo {
 
 struct Graph;
 
+// An attribute keeps the members that shape functions read on almost every
+// node (name, type, i, f, ints) inline; a string, lists of floats or
+// strings, a tensor and subgraphs are rare and live in one heap box, made
+// on the first mutable access. An attribute is 88 bytes instead of 192,
+// which matters on models of a million nodes.
 struct Attribute {
   enum class Type { kInt, kFloat, kString, kInts, kFloats, kStrings, kTensor, kGraph, kGraphs, kOther };
   std::string name;
   Type type = Type::kOther;
   int64_t i = 0;
   double f = 0.0;
-  std::string s;
   std::vector<int64_t> ints;
-  std::vector<double> floats;
-  std::vector<std::string> strings;
-  Boxed<TensorInfo> tensor;  // kTensor: on the heap, as few attributes are tensors
-  std::vector<std::shared_ptr<Graph>> graphs;  // one for kGraph, many for kGraphs
+
+  const std::string& s() const { return rare().s; }
+  const std::vector<double>& floats() const { return rare().floats; }
+  const std::vector<std::string>& strings() const { return rare().strings; }
+  // kTensor: absent when the attribute holds no tensor.
+  const std::optional<TensorInfo>& tensor() const { return rare().tensor; }
+  // One for kGraph, many for kGraphs.
+  const std::vector<std::shared_ptr<Graph>>& graphs() const { return rare().graphs; }
+
+  std::string& mutableS() { return mutableRare().s; }
+  std::vector<double>& mutableFloats() { return mutableRare().floats; }
+  std::vector<std::string>& mutableStrings() { return mutableRare().strings; }
+  std::optional<TensorInfo>& mutableTensor() { return mutableRare().tensor; }
+  std::vector<std::shared_ptr<Graph>>& mutableGraphs() { return mutableRare().graphs; }
+
+ private:
+  struct Rare {
+    std::string s;
+    std::vector<double> floats;
+    std::vector<std::string> strings;
+    std::optional<TensorInfo> tensor;
+    std::vector<std::shared_ptr<Graph>> graphs;
+  };
+  static const Rare& emptyRare();
+  const Rare& rare() const { return rare_ ? *rare_ : emptyRare(); }
+  Rare& mutableRare() { return rare_ ? *rare_ : rare_.emplace(); }
+
+  Boxed<Rare> rare_;
 };
 
 // "int", "ints", "graph" ... for messages.

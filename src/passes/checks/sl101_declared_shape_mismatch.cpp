@@ -62,7 +62,7 @@ void checkGraph(const ir::Graph& graph, size_t parentOrder, bool topLevel, std::
 
   for (const ir::Node& n : graph.nodes)
     for (const ir::Attribute& a : n.attributes)
-      for (const auto& g : a.graphs)
+      for (const auto& g : a.graphs())
         if (g) checkGraph(*g, orderOf[n.index], false, out);
 }
 

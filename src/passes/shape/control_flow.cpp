@@ -22,8 +22,8 @@ namespace {
 
 const ir::Graph* branch(InferContext& ctx, const char* name) {
   const ir::Attribute* a = ctx.attr(name);
-  if (!a || a->type != ir::Attribute::Type::kGraph || a->graphs.empty()) return nullptr;
-  return a->graphs.front().get();
+  if (!a || a->type != ir::Attribute::Type::kGraph || a->graphs().empty()) return nullptr;
+  return a->graphs().front().get();
 }
 
 const ir::Value* branchOutput(const ir::Graph& g, size_t i) {

@@ -117,10 +117,10 @@ struct ConstValue {
 std::optional<ConstValue> constantValue(const ir::Attribute& a) {
   ConstValue v;
   using T = ir::Attribute::Type;
-  if (a.name == "value" && a.type == T::kTensor && a.tensor) {
-    v.shape = ir::Shape::ofValues(a.tensor->dims);
-    v.type = a.tensor->elemType;
-    v.data = a.tensor->data;
+  if (a.name == "value" && a.type == T::kTensor && a.tensor()) {
+    v.shape = ir::Shape::ofValues(a.tensor()->dims);
+    v.type = a.tensor()->elemType;
+    v.data = a.tensor()->data;
   } else if (a.name == "value_int" && a.type == T::kInt) {
     v.shape = ir::Shape(std::vector<ir::Dim>{});
     v.type = ir::kInt64;
@@ -134,16 +134,16 @@ std::optional<ConstValue> constantValue(const ir::Attribute& a) {
     v.type = ir::kFloat;
     v.data = ir::ConstData::ofReals({roundTo(ir::kFloat, a.f)});
   } else if (a.name == "value_floats" && a.type == T::kFloats) {
-    v.shape = ir::Shape::ofValues({static_cast<int64_t>(a.floats.size())});
+    v.shape = ir::Shape::ofValues({static_cast<int64_t>(a.floats().size())});
     v.type = ir::kFloat;
     std::vector<double> reals;
-    for (double f : a.floats) reals.push_back(roundTo(ir::kFloat, f));
+    for (double f : a.floats()) reals.push_back(roundTo(ir::kFloat, f));
     v.data = ir::ConstData::ofReals(std::move(reals));
   } else if (a.name == "value_string" && a.type == T::kString) {
     v.shape = ir::Shape(std::vector<ir::Dim>{});
     v.type = ir::kString;
   } else if (a.name == "value_strings" && a.type == T::kStrings) {
-    v.shape = ir::Shape::ofValues({static_cast<int64_t>(a.strings.size())});
+    v.shape = ir::Shape::ofValues({static_cast<int64_t>(a.strings().size())});
     v.type = ir::kString;
   } else {
     return std::nullopt;
@@ -275,14 +275,14 @@ void inferConstantOfShape(InferContext& ctx) {
   int32_t type = ir::kFloat;
   std::optional<Elem> fill = Elem{ir::Dim::value(0), 0.0};
   if (const ir::Attribute* value = ctx.attr("value")) {
-    if (value->type != ir::Attribute::Type::kTensor || !value->tensor) {
+    if (value->type != ir::Attribute::Type::kTensor || !value->tensor()) {
       ctx.report(diag::RuleId::kInvalidAttribute)
           .message(fmt::format("attribute 'value' is of type {}, expected tensor", ir::attributeTypeName(value->type)))
           .help("give 'value' as a one-element tensor");
       return;
     }
-    type = value->tensor->elemType;
-    const std::optional<int64_t> count = elementCount(ir::Shape::ofValues(value->tensor->dims));
+    type = value->tensor()->elemType;
+    const std::optional<int64_t> count = elementCount(ir::Shape::ofValues(value->tensor()->dims));
     if (count && *count != 1) {
       ctx.report(diag::RuleId::kInvalidAttribute)
           .message(fmt::format("attribute 'value' has {} elements, expected 1", *count))
@@ -290,7 +290,7 @@ void inferConstantOfShape(InferContext& ctx) {
       return;
     }
     fill.reset();
-    if (value->tensor->data && value->tensor->data->size() == 1) fill = elemsOf(*value->tensor->data)[0];
+    if (value->tensor()->data && value->tensor()->data->size() == 1) fill = elemsOf(*value->tensor()->data)[0];
   }
   const ir::Shape& in = ctx.inputShape(0);
   std::optional<std::vector<Elem>> elems = inputElems(ctx, 0);

@@ -75,7 +75,7 @@ void inferAdam(InferContext& ctx) { inferOptimizer(ctx, 4); }
 void inferGradient(InferContext& ctx) {
   // Output i is the gradient of y with respect to xs[i], fed as input i.
   std::optional<std::vector<std::string>> xs;
-  if (const ir::Attribute* a = ctx.attr("xs"); a && a->type == ir::Attribute::Type::kStrings) xs = a->strings;
+  if (const ir::Attribute* a = ctx.attr("xs"); a && a->type == ir::Attribute::Type::kStrings) xs = a->strings();
   if (!xs) return;
   for (size_t i = 0; i < xs->size() && i < ctx.numOutputs(); ++i)
     if (ctx.hasInput(i)) ctx.setOutput(i, ctx.inputShape(i), ctx.inputType(i));
@@ -93,7 +93,7 @@ void inferStringNormalizer(InferContext& ctx) {
   // Stop words drop an unknown number of strings (and an all-dropped input
   // gives one empty string); without stop words every string stays.
   const ir::Attribute* stop = ctx.attr("stopwords");
-  const bool dropsWords = stop && !stop->strings.empty();
+  const bool dropsWords = stop && !stop->strings().empty();
   ir::Shape out = x;
   if (dropsWords) out[x.rank() - 1] = ir::Dim();
   ctx.setOutput(0, std::move(out), ir::kString);

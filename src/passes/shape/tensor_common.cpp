@@ -52,7 +52,7 @@ std::optional<std::vector<double>> attrFloats(InferContext& ctx, const std::stri
     ok = false;
     return std::nullopt;
   }
-  return a->floats;
+  return a->floats();
 }
 
 std::optional<std::vector<int64_t>> constInts(InferContext& ctx, size_t i, bool& known) {

@@ -196,7 +196,7 @@ std::string valueDependence(const ir::Model &model) {
     if (isDefaultDomain(n)) {
       auto it = kValueInputsWithAttribute.find(n.opType);
       const ir::Attribute *a = it == kValueInputsWithAttribute.end() ? nullptr : n.attr(it->second.first);
-      if (a && (!a->strings.empty() || !a->ints.empty() || !a->floats.empty())) {
+      if (a && (!a->strings().empty() || !a->ints.empty() || !a->floats().empty())) {
         const ValueInput &vi = it->second.second;
         auto r = vi.index < n.inputs.size() ? runtime.find(n.inputs[vi.index]) : runtime.end();
         if (r != runtime.end())
@@ -229,7 +229,7 @@ void dropDeclaredShapes(ir::Graph &g) {
   }
   for (ir::Node &n : g.nodes)
     for (ir::Attribute &a : n.attributes)
-      for (auto &sub : a.graphs)
+      for (auto &sub : a.graphs())
         if (sub) dropDeclaredShapes(*sub);
 }
 

@@ -236,8 +236,8 @@ TEST(LoaderModel, SubgraphReadsOuterScope) {
   const ir::Node& ifNode = graph.nodes[0];
   const ir::Attribute& thenBranch = attribute(ifNode, "then_branch");
   ASSERT_EQ(thenBranch.type, ir::Attribute::Type::kGraph);
-  ASSERT_EQ(thenBranch.graphs.size(), 1u);
-  const ir::Graph& thenGraph = *thenBranch.graphs[0];
+  ASSERT_EQ(thenBranch.graphs().size(), 1u);
+  const ir::Graph& thenGraph = *thenBranch.graphs()[0];
   EXPECT_THAT(thenGraph.outerScopeNames, ElementsAre("r"));
   EXPECT_THAT(thenGraph.topoOrder, ElementsAre(0u));
   EXPECT_THAT(thenGraph.outputs, ElementsAre("t"));
@@ -246,7 +246,7 @@ TEST(LoaderModel, SubgraphReadsOuterScope) {
   EXPECT_TRUE(thenGraph.nodes[0].nameSynthesised);
   EXPECT_EQ(value(thenGraph, "t").producer, 0);
 
-  const ir::Graph& elseGraph = *attribute(ifNode, "else_branch").graphs.at(0);
+  const ir::Graph& elseGraph = *attribute(ifNode, "else_branch").graphs().at(0);
   EXPECT_THAT(elseGraph.outerScopeNames, ElementsAre("x"));
   EXPECT_EQ(elseGraph.nodes.at(0).name, "if/else_branch/Identity_0");
 }
@@ -308,14 +308,14 @@ TEST(LoaderModel, LoopBodyIsASubgraph) {
   const ir::Node& loop = model.graph.nodes.at(0);
   const ir::Attribute& body = attribute(loop, "body");
   ASSERT_EQ(body.type, ir::Attribute::Type::kGraph);
-  const ir::Graph& graph = *body.graphs.at(0);
+  const ir::Graph& graph = *body.graphs().at(0);
   EXPECT_EQ(graph.name, "loop_body");
   EXPECT_EQ(graph.topoOrder.size(), graph.nodes.size());
   EXPECT_THAT(graph.inputs, ElementsAre("iter_count", "cond_in", "y_in"));
   const ir::Attribute& value = attribute(graph.nodes.at(1), "value");
   ASSERT_EQ(value.type, ir::Attribute::Type::kTensor);
-  ASSERT_TRUE(value.tensor->data.has_value());
-  EXPECT_THAT(value.tensor->data->reals, ElementsAre(1.0, 2.0, 3.0, 4.0, 5.0));
+  ASSERT_TRUE(value.tensor()->data.has_value());
+  EXPECT_THAT(value.tensor()->data->reals, ElementsAre(1.0, 2.0, 3.0, 4.0, 5.0));
 }
 
 // The backend test models the brief names, and every other one: all are valid.

@@ -57,11 +57,11 @@ void dumpGraph(const ir::Graph& graph, std::string& out, int indent);
 
 void dumpAttribute(const ir::Attribute& a, std::string& out, int indent) {
   out += fmt::format("{:{}}attr {} type {} i {} f {} s '{}' ints {} floats {} strings {}\n", "", indent, a.name,
-                     static_cast<int>(a.type), a.i, a.f, a.s, a.ints, a.floats, a.strings);
-  if (a.tensor)
-    out += fmt::format("{:{}}  tensor {} {} ext {} data {}\n", "", indent, a.tensor->elemType, a.tensor->dims,
-                       a.tensor->external, dumpData(a.tensor->data, a.tensor->elemType, &a.tensor->dims));
-  for (const auto& g : a.graphs) dumpGraph(*g, out, indent + 4);
+                     static_cast<int>(a.type), a.i, a.f, a.s(), a.ints, a.floats(), a.strings());
+  if (a.tensor())
+    out += fmt::format("{:{}}  tensor {} {} ext {} data {}\n", "", indent, a.tensor()->elemType, a.tensor()->dims,
+                       a.tensor()->external, dumpData(a.tensor()->data, a.tensor()->elemType, &a.tensor()->dims));
+  for (const auto& g : a.graphs()) dumpGraph(*g, out, indent + 4);
 }
 
 void dumpGraph(const ir::Graph& graph, std::string& out, int indent) {

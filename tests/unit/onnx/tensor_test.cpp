@@ -101,11 +101,11 @@ TEST_F(ConstantsModel, ConstantValueTensorIsKept) {
   const ir::Attribute* attr = constant.attr("value");
   ASSERT_NE(attr, nullptr);
   ASSERT_EQ(attr->type, ir::Attribute::Type::kTensor);
-  ASSERT_TRUE(attr->tensor.has_value());
-  EXPECT_EQ(attr->tensor->elemType, ir::kInt64);
-  EXPECT_THAT(attr->tensor->dims, ElementsAre(3));
-  ASSERT_TRUE(attr->tensor->data.has_value());
-  EXPECT_THAT(attr->tensor->data->ints, ElementsAre(7, 8, 9));
+  ASSERT_TRUE(attr->tensor().has_value());
+  EXPECT_EQ(attr->tensor()->elemType, ir::kInt64);
+  EXPECT_THAT(attr->tensor()->dims, ElementsAre(3));
+  ASSERT_TRUE(attr->tensor()->data.has_value());
+  EXPECT_THAT(attr->tensor()->data->ints, ElementsAre(7, 8, 9));
   // The pass, not the loader, gives Constant outputs their values.
   EXPECT_FALSE(value("c_tensor").data.has_value());
   EXPECT_EQ(value("c_tensor").producer, 0);

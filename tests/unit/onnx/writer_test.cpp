@@ -239,7 +239,7 @@ TEST_F(WriterTest, SubgraphNodeOutputsGetValueInfo) {
   ASSERT_EQ(loop.opType, "Loop");
   std::vector<std::string> bodyValues;
   for (const ir::Attribute& attribute : loop.attributes)
-    for (const auto& graph : attribute.graphs)
+    for (const auto& graph : attribute.graphs())
       for (ir::Node& node : graph->nodes)
         for (const std::string& output : node.outputs) {
           ir::Value* value = graph->find(output);
@@ -252,7 +252,7 @@ TEST_F(WriterTest, SubgraphNodeOutputsGetValueInfo) {
   ir::Model written = expectLoads((dir_ / "out.onnx").string());
   size_t found = 0;
   for (const ir::Attribute& attribute : written.graph.nodes[0].attributes)
-    for (const auto& graph : attribute.graphs)
+    for (const auto& graph : attribute.graphs())
       for (const std::string& name : bodyValues)
         if (const ir::Value* value = graph->find(name); value && value->hasDeclared) {
           EXPECT_EQ(value->declared, shapeOf({v(4)})) << name;

@@ -21,7 +21,7 @@ ir::Attribute branchAttr(const char* name, ModelBuilder& body, std::vector<std::
   ir::Attribute a;
   a.name = name;
   a.type = ir::Attribute::Type::kGraph;
-  a.graphs = {graph};
+  a.mutableGraphs() = {graph};
   return a;
 }
 

@@ -153,7 +153,7 @@ TEST(DataReshape, chain_inside_if_branch) {
   ir::Attribute thenBranch;
   thenBranch.name = "then_branch";
   thenBranch.type = ir::Attribute::Type::kGraph;
-  thenBranch.graphs = {graph};
+  thenBranch.mutableGraphs() = {graph};
   ir::Attribute elseBranch = thenBranch;
   elseBranch.name = "else_branch";
   ModelBuilder b(13);

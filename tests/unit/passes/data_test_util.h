@@ -19,14 +19,14 @@ inline ir::Attribute tensorAttr(std::string name, std::vector<int64_t> dims, std
   t.elemType = type;
   t.dims = std::move(dims);
   t.data = ir::ConstData::ofInts(std::move(values));
-  a.tensor = std::move(t);
+  a.mutableTensor() = std::move(t);
   return a;
 }
 
 inline ir::Attribute realTensorAttr(std::string name, std::vector<int64_t> dims, std::vector<double> values,
                                     int32_t type = ir::kFloat) {
   ir::Attribute a = tensorAttr(std::move(name), std::move(dims), {}, type);
-  a.tensor->data = ir::ConstData::ofReals(std::move(values));
+  a.mutableTensor()->data = ir::ConstData::ofReals(std::move(values));
   return a;
 }
 

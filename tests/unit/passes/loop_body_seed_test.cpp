@@ -19,7 +19,7 @@ ir::Attribute graphAttr(std::string name, const ModelBuilder& body) {
   ir::Attribute a;
   a.name = std::move(name);
   a.type = ir::Attribute::Type::kGraph;
-  a.graphs.push_back(std::make_shared<ir::Graph>(body.build().graph));
+  a.mutableGraphs().push_back(std::make_shared<ir::Graph>(body.build().graph));
   return a;
 }
 

@@ -446,7 +446,7 @@ TEST(MiscString, string_normalizer_stopwords_drop_unknown_count) {
   ir::Attribute stop;
   stop.name = "stopwords";
   stop.type = ir::Attribute::Type::kStrings;
-  stop.strings = {"a"};
+  stop.mutableStrings() = {"a"};
   b.node("StringNormalizer", {"x"}, {"y"}, {stop});
   EXPECT_EQ(infer(b).shapeOf("y"), shape({1, "?"}));
 }

@@ -66,7 +66,7 @@ inline ir::Attribute stringAttr(std::string name, std::string value) {
   ir::Attribute a;
   a.name = std::move(name);
   a.type = ir::Attribute::Type::kString;
-  a.s = std::move(value);
+  a.mutableS() = std::move(value);
   return a;
 }
 

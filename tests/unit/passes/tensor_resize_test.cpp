@@ -161,7 +161,7 @@ TEST(Upsample, scales_attribute_at_7_input_at_9) {
   ir::Attribute scales;
   scales.name = "scales";
   scales.type = ir::Attribute::Type::kFloats;
-  scales.floats = {1.0, 1.0, 2.0, 3.0};
+  scales.mutableFloats() = {1.0, 1.0, 2.0, 3.0};
   ModelBuilder b7(7);
   b7.input("x", {"N", 1, "H", 2});
   b7.node("Upsample", {"x"}, {"y"}, {scales});
