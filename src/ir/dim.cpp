@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <mutex>
 #include <ostream>
 #include <string_view>
@@ -11,6 +12,11 @@
 #include "shapelint/ir/expr.h"
 
 namespace shapelint::ir {
+
+struct Dim::ExprBox {
+  std::shared_ptr<const detail::Poly> poly;
+  mutable std::atomic<int64_t> refs{1};
+};
 
 std::string Dim::str() const {
   switch (kind_) {
@@ -33,14 +39,30 @@ size_t Dim::hash() const {
     case Kind::kSymbol:
       return std::hash<std::string>()(symbol());
     case Kind::kExpr:
-      return expr_->hash;
+      return box().poly->hash;
     case Kind::kUnknown:
       break;
   }
   return 0x51ed270b;
 }
 
-static_assert(sizeof(Dim) <= 32, "a Dim is a kind, a value or symbol address, and an expression pointer");
+static_assert(sizeof(Dim) == 16, "a Dim is a kind and a value, symbol address or expression box address");
+
+Dim Dim::fromCanonicalExpr(std::shared_ptr<const detail::Poly> poly) {
+  Dim d;
+  d.kind_ = Kind::kExpr;
+  d.bits_ = static_cast<int64_t>(reinterpret_cast<intptr_t>(new ExprBox{std::move(poly)}));
+  return d;
+}
+
+const std::shared_ptr<const detail::Poly>& Dim::expr() const { return box().poly; }
+
+void Dim::retain() const { box().refs.fetch_add(1, std::memory_order_relaxed); }
+
+void Dim::release() {
+  if (box().refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    delete reinterpret_cast<ExprBox*>(static_cast<intptr_t>(bits_));
+}
 
 const std::string* Dim::internSymbol(std::string_view name) {
   struct Hash {
@@ -56,7 +78,7 @@ const std::string* Dim::internSymbol(std::string_view name) {
   return &*it;  // set nodes never move
 }
 
-bool Dim::exprEqual(const detail::Poly& a, const detail::Poly& b) { return detail::polyEqual(a, b); }
+bool Dim::exprEqual(const Dim& a, const Dim& b) { return detail::polyEqual(*a.expr(), *b.expr()); }
 
 std::ostream& operator<<(std::ostream& os, const Dim& d) { return os << d.str(); }
 

@@ -39,6 +39,34 @@ class Dim {
   enum class Kind { kUnknown, kValue, kSymbol, kExpr };
 
   Dim() = default;  // unknown
+  Dim(const Dim& other) : kind_(other.kind_), bits_(other.bits_) {
+    if (kind_ == Kind::kExpr) retain();
+  }
+  Dim(Dim&& other) noexcept : kind_(other.kind_), bits_(other.bits_) {
+    other.kind_ = Kind::kUnknown;
+    other.bits_ = 0;
+  }
+  Dim& operator=(const Dim& other) {
+    if (other.kind_ == Kind::kExpr) other.retain();  // first: `other` may be *this
+    if (kind_ == Kind::kExpr) release();
+    kind_ = other.kind_;
+    bits_ = other.bits_;
+    return *this;
+  }
+  Dim& operator=(Dim&& other) noexcept {
+    if (this != &other) {
+      if (kind_ == Kind::kExpr) release();
+      kind_ = other.kind_;
+      bits_ = other.bits_;
+      other.kind_ = Kind::kUnknown;
+      other.bits_ = 0;
+    }
+    return *this;
+  }
+  ~Dim() {
+    if (kind_ == Kind::kExpr) release();
+  }
+
   static Dim unknown() { return Dim(); }
   static Dim value(int64_t v) {
     Dim d;
@@ -75,7 +103,8 @@ class Dim {
 
   // Structural: same kind and same value, symbol or canonical expression.
   friend bool operator==(const Dim& a, const Dim& b) {
-    return a.kind_ == b.kind_ && a.bits_ == b.bits_ && (a.kind_ != Kind::kExpr || exprEqual(*a.expr_, *b.expr_));
+    if (a.kind_ != b.kind_) return false;
+    return a.bits_ == b.bits_ || (a.kind_ == Kind::kExpr && exprEqual(a, b));
   }
   friend bool operator!=(const Dim& a, const Dim& b) { return !(a == b); }
 
@@ -84,25 +113,27 @@ class Dim {
 
   // The canonical expression of a kExpr dim (src/ir/expr_node.h).
   // Precondition: isExpr().
-  const std::shared_ptr<const detail::Poly>& expr() const { return expr_; }
+  const std::shared_ptr<const detail::Poly>& expr() const;
   // Precondition: `poly` is canonical and neither constant nor a lone
   // symbol; the algebra in expr.h is the only caller.
-  static Dim fromCanonicalExpr(std::shared_ptr<const detail::Poly> poly) {
-    Dim d;
-    d.kind_ = Kind::kExpr;
-    d.expr_ = std::move(poly);
-    return d;
-  }
+  static Dim fromCanonicalExpr(std::shared_ptr<const detail::Poly> poly);
 
  private:
-  static bool exprEqual(const detail::Poly& a, const detail::Poly& b);
+  // A kExpr dim's bits_ is the address of an ExprBox: the expression and
+  // how many dims share the box. A shared_ptr member would make every dim
+  // 32 bytes instead of 16, and nearly all dims are values.
+  struct ExprBox;
+  const ExprBox& box() const { return *reinterpret_cast<const ExprBox*>(static_cast<intptr_t>(bits_)); }
+  void retain() const;
+  void release();
+  static bool exprEqual(const Dim& a, const Dim& b);
   // The one copy of `name`, kept for the life of the process.
   static const std::string* internSymbol(std::string_view name);
 
   Kind kind_ = Kind::kUnknown;
-  // kValue: the value; kSymbol: the interned name's address; else 0.
+  // kValue: the value; kSymbol: the interned name's address; kExpr: the
+  // ExprBox's address; else 0.
   int64_t bits_ = 0;
-  std::shared_ptr<const detail::Poly> expr_;  // kExpr only
 };
 
 // True when a and b are equal for every binding of their symbols to
