@@ -289,7 +289,7 @@ void explainDirect(Explanation& e) {
   e.output = f.output;
   e.fits = f.output >= 1;
   e.relationship = relationship(f.relationship);
-  e.formula = f.formula;
+  e.formula = f.formula();
   e.effectiveKernel = f.effectiveKernel;
   e.padBegin = f.padBegin;
   e.padEnd = f.padEnd;
@@ -301,7 +301,7 @@ void explainDirect(Explanation& e) {
     std::optional<window::AxisFacts> resolved = directAxis(r, r.input, explicitWindow(w, f.padBegin, f.padEnd));
     if (resolved && resolved->output == f.output) {
       e.resolvedRelationship = relationship(resolved->relationship);
-      e.resolvedFormula = resolved->formula;
+      e.resolvedFormula = resolved->formula();
     }
   }
 
@@ -422,7 +422,7 @@ void explainTranspose(Explanation& e) {
   std::optional<window::AxisFacts> d = window::convAxis(f.output, direct);
   if (!d) throw kTooLarge;
   e.directOutput = d->output;
-  e.directFormula = d->formula;
+  e.directFormula = d->formula();
   e.directRelationship = relationship(d->relationship);
   e.remainder = d->remainder;
   setCoverage(e, f.output, r.input, r.input);

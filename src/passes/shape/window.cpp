@@ -169,8 +169,8 @@ std::optional<AxisFacts> sameAxis(int64_t input, const AxisWindow& w, int64_t ke
   f.sameOutputTo = f.output >= 1 ? checkedMul(f.output, w.stride).value_or(input) : 0;
   f.legacyOutput = f.output;
   f.minInput = 1;
-  f.formula = fmt::format("{}: o = ceil(i/s) = ceil({}/{}) = {}, pads {} + {}", autoPadName(w.padding), input,
-                          w.stride, f.output, f.padBegin, f.padEnd);
+  f.rule = AxisFacts::Rule::kSame;
+  f.window = w;
   return f;
 }
 
@@ -218,9 +218,8 @@ std::optional<AxisFacts> convAxis(int64_t input, const AxisWindow& w) {
   f.relationship = convRelationship(w, pads.begin, pads.end);
   setRemainder(f, *numerator, w.stride);
   setFloorRange(f, w.stride);
-  // Compiled format: this runs for every Conv and pool axis of a model.
-  f.formula = formatFast(FMT_COMPILE("o = floor((i + pb + pe - {})/s) + 1 = floor(({} + {} + {} - {})/{}) + 1 = {}{}"),
-                         kernelSymbol(w), input, pads.begin, pads.end, *ke, w.stride, f.output, dilationNote(w, *ke));
+  f.rule = AxisFacts::Rule::kFloor;
+  f.window = w;
   return f;
 }
 
@@ -286,16 +285,9 @@ std::optional<AxisFacts> poolAxis(int64_t input, const AxisWindow& w, bool ceilM
     }
   }
   setSearchedRange(f, w.stride, currentRule);
-  f.formula = fmt::format(
-      "o = floor((i + pb + pe - {0} + s - 1)/s) + 1 = floor(({1} + {2} + {3} - {4} + {5} - 1)/{5}) + 1 = {6}{7}",
-      kernelSymbol(w), input, pads.begin, pads.end, *ke, w.stride, raw, dilationNote(w, *ke));
-  if (raw != f.output) {
-    std::optional<int64_t> lastStart = checkedMul(raw - 1, w.stride);
-    f.formula += fmt::format(", minus 1 because the last window would start in the right padding "
-                             "((o - 1)s = {} >= i + pb = {}): o = {}",
-                             lastStart ? std::to_string(*lastStart) : fmt::format("{}({} - 1)", w.stride, raw),
-                             input + pads.begin, f.output);
-  }
+  f.rule = AxisFacts::Rule::kCeil;
+  f.window = w;
+  f.ceilRawOutput = raw;
   return f;
 }
 
@@ -458,9 +450,36 @@ std::optional<AxisWindow> WindowGeometry::axis(size_t a) const {
   return w;
 }
 
+std::string AxisFacts::formula() const {
+  const AxisWindow& w = window;
+  switch (rule) {
+    case Rule::kSame:
+      return fmt::format("{}: o = ceil(i/s) = ceil({}/{}) = {}, pads {} + {}", autoPadName(w.padding), input,
+                         w.stride, output, padBegin, padEnd);
+    case Rule::kFloor:
+      return fmt::format("o = floor((i + pb + pe - {})/s) + 1 = floor(({} + {} + {} - {})/{}) + 1 = {}{}",
+                         kernelSymbol(w), input, padBegin, padEnd, effectiveKernel, w.stride, output,
+                         dilationNote(w, effectiveKernel));
+    case Rule::kCeil:
+      break;
+  }
+  std::string text = fmt::format(
+      "o = floor((i + pb + pe - {0} + s - 1)/s) + 1 = floor(({1} + {2} + {3} - {4} + {5} - 1)/{5}) + 1 = {6}{7}",
+      kernelSymbol(w), input, padBegin, padEnd, effectiveKernel, w.stride, ceilRawOutput,
+      dilationNote(w, effectiveKernel));
+  if (ceilRawOutput != output) {
+    std::optional<int64_t> lastStart = checkedMul(ceilRawOutput - 1, w.stride);
+    text += fmt::format(", minus 1 because the last window would start in the right padding "
+                        "((o - 1)s = {} >= i + pb = {}): o = {}",
+                        lastStart ? std::to_string(*lastStart) : fmt::format("{}({} - 1)", w.stride, ceilRawOutput),
+                        input + padBegin, output);
+  }
+  return text;
+}
+
 std::string describe(const AxisFacts& facts, size_t tensorAxis) {
-  if (facts.relationship == 0) return fmt::format("{} on axis {}", facts.formula, tensorAxis);
-  return fmt::format("relationship {}: {} on axis {}", facts.relationship, facts.formula, tensorAxis);
+  if (facts.relationship == 0) return fmt::format("{} on axis {}", facts.formula(), tensorAxis);
+  return fmt::format("relationship {}: {} on axis {}", facts.relationship, facts.formula(), tensorAxis);
 }
 
 std::string describe(const TransposeAxisFacts& facts, size_t tensorAxis) {

@@ -79,7 +79,17 @@ struct AxisFacts {
                                 //   input size giving an output below 1
   int64_t legacyOutput = 0;     // pools: the ONNX 1.12 / older ORT size (== output where the rules agree)
   int64_t minInput = 0;         // the smallest input size with an output of at least 1
-  std::string formula;          // the formula with the numbers plugged in, "o = ... = 3"
+
+  // The formula with the numbers plugged in, "o = ... = 3". Formatted on
+  // demand: it is text for a diagnostic or `explain`, and most axes of a
+  // model never need it.
+  std::string formula() const;
+
+  // What formula() reads besides the facts above: set by convAxis and poolAxis.
+  enum class Rule { kFloor, kSame, kCeil };
+  Rule rule = Rule::kFloor;
+  AxisWindow window;
+  int64_t ceilRawOutput = 0;  // kCeil: the size before the last-window correction
 };
 
 // ke = d(k - 1) + 1 (relationship 15's dilated kernel).
