@@ -35,6 +35,11 @@ std::optional<std::string> InferContext::attrString(const std::string& name) {
   return a ? std::optional<std::string>(a->s()) : std::nullopt;
 }
 
+const std::vector<int64_t>* InferContext::attrIntsRef(const std::string& name) {
+  const ir::Attribute* a = typed(*this, name, ir::Attribute::Type::kInts);
+  return a ? &a->ints : nullptr;
+}
+
 std::optional<std::vector<int64_t>> InferContext::attrInts(const std::string& name) {
   const ir::Attribute* a = typed(*this, name, ir::Attribute::Type::kInts);
   return a ? std::optional<std::vector<int64_t>>(a->ints) : std::nullopt;

@@ -65,6 +65,8 @@ class InferContext {
   std::optional<double> attrFloat(const std::string& name);
   std::optional<std::string> attrString(const std::string& name);
   std::optional<std::vector<int64_t>> attrInts(const std::string& name);
+  // attrInts without the copy: the node's own list, or null.
+  const std::vector<int64_t>* attrIntsRef(const std::string& name);
   int64_t attrInt(const std::string& name, int64_t fallback) { return attrInt(name).value_or(fallback); }
 };
 

@@ -630,8 +630,8 @@ std::string dimsText(const std::vector<ir::Dim>& dims) {
 
 // Reads an ints attribute. `ok` turns false when it is present with the wrong
 // type (already reported by the reader): the caller must not fall back to a default.
-std::optional<std::vector<int64_t>> readInts(InferContext& ctx, const std::string& name, bool& ok) {
-  std::optional<std::vector<int64_t>> v = ctx.attrInts(name);
+const std::vector<int64_t>* readInts(InferContext& ctx, const std::string& name, bool& ok) {
+  const std::vector<int64_t>* v = ctx.attrIntsRef(name);
   if (!v && ctx.attr(name)) ok = false;
   return v;
 }
@@ -639,7 +639,7 @@ std::optional<std::vector<int64_t>> readInts(InferContext& ctx, const std::strin
 // A per-axis list attribute: one value per spatial axis, each >= minimum.
 std::vector<int64_t> readPerAxis(InferContext& ctx, const std::string& name, size_t rank, int64_t fallback,
                                  int64_t minimum, bool& ok) {
-  std::optional<std::vector<int64_t>> v = readInts(ctx, name, ok);
+  const std::vector<int64_t>* v = readInts(ctx, name, ok);
   if (!v) return std::vector<int64_t>(rank, fallback);
   if (v->size() != rank) {
     ctx.report(diag::RuleId::kInvalidAttribute)
@@ -725,7 +725,7 @@ std::optional<WindowGeometry> parseWindowGeometry(InferContext& ctx, const ir::S
   WindowGeometry g;
 
   // kernel_shape: required for pools, else the weight's spatial dims.
-  std::optional<std::vector<int64_t>> kernel = readInts(ctx, "kernel_shape", ok);
+  const std::vector<int64_t>* kernel = readInts(ctx, "kernel_shape", ok);
   if (kernel) {
     std::vector<int64_t> checked = readPerAxis(ctx, "kernel_shape", rank, 1, 1, ok);
     if (ok && weightKernel.size() == rank) {
@@ -741,6 +741,7 @@ std::optional<WindowGeometry> parseWindowGeometry(InferContext& ctx, const ir::S
         }
       }
     }
+    g.kernel.reserve(rank);
     for (int64_t k : checked) g.kernel.push_back(ir::Dim::value(k));
   } else if (attributes.op == WindowOp::kPool) {
     if (ok) {
@@ -789,7 +790,7 @@ std::optional<WindowGeometry> parseWindowGeometry(InferContext& ctx, const ir::S
   // pads: begin values for every axis, then end values.
   g.padsBegin.assign(rank, 0);
   g.padsEnd.assign(rank, 0);
-  std::optional<std::vector<int64_t>> pads = readInts(ctx, "pads", ok);
+  const std::vector<int64_t>* pads = readInts(ctx, "pads", ok);
   if (pads) {
     if (pads->size() != 2 * rank) {
       ctx.report(diag::RuleId::kInvalidAttribute)
