@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -124,6 +125,15 @@ class Source {
     return true;
   }
 
+  // How many varints end in [pos(), end) when those bytes are buffered (a
+  // byte below 0x80 ends one), else 0: a size to reserve, not a check.
+  size_t varintsBuffered(uint64_t end) const {
+    if (end < pos_ || end - bufferStart_ > bufferSize_ || pos_ < bufferStart_) return 0;
+    size_t count = 0;
+    for (uint64_t p = pos_; p < end; ++p) count += data_[p - bufferStart_] < 0x80 ? 1 : 0;
+    return count;
+  }
+
   // Moves forward to `to` (at most size()) without reading.
   void skipTo(uint64_t to) { pos_ = to; }
 
@@ -230,7 +240,11 @@ class TensorSizing {
 class Skimmer {
  public:
   Skimmer(Source& source, ElidedTensors& elided, SkimmedNodes* nodes)
-      : src_(source), elided_(elided), nodes_(nodes), scratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2) {}
+      : src_(source),
+        elided_(elided),
+        nodes_(nodes),
+        scratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2),
+        nodeScratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2) {}
 
   bool skimModel(::onnx::ModelProto& model) {
     return walk(&model, knownFieldsOf<::onnx::ModelProto>(), src_.size(), 0, [&](const Field& f) {
@@ -333,8 +347,16 @@ class Skimmer {
   // field appends, a singular one takes the last value; a field of the
   // wrong wire type is unknown and skipped).
   bool readNode(SkimmedGraph& graph, uint64_t limit, int level, int depth, bool wantValues, int index) {
+    if (level > kProtobufRecursionLimit) return false;
     const size_t nodeIndex = graph.nodes.size();
     ir::Node& node = graph.nodes.emplace_back();
+    // Inputs, outputs and attributes are read into this level's scratch
+    // lists and moved into the node at the end, so that each node's lists
+    // are allocated once, at their size.
+    NodeScratch& scratch = nodeScratch_[static_cast<size_t>(level)];
+    scratch.inputs.clear();
+    scratch.outputs.clear();
+    scratch.attributes.clear();
     auto describe = [&] {
       if (!node.name.empty())
         return fmt::format("node '{}' ({})", escapeModelText(node.name), escapeModelText(node.opType));
@@ -344,24 +366,34 @@ class Skimmer {
       if (f.wireType != kLengthDelimited) return Action::kSkip;
       switch (f.number) {
         case 1:
-          return readString(f, node.inputs.emplace_back());
+          return readString(f, scratch.inputs.emplace_back());
         case 2:
-          return readString(f, node.outputs.emplace_back());
+          return readString(f, scratch.outputs.emplace_back());
         case 3:
           return readString(f, node.name);
         case 4:
           return readString(f, node.opType);
         case 5:
-          return consumed(readAttribute(graph, nodeIndex, f.end, level + 1, depth, wantValues, describe));
+          return consumed(
+              readAttribute(graph, nodeIndex, scratch.attributes, f.end, level + 1, depth, wantValues, describe));
         case 7:
           return readString(f, node.domain);
         default:
           return Action::kSkip;
       }
     });
-    // The attributes grew one by one; a model holds millions of them.
-    if (node.attributes.capacity() > node.attributes.size()) node.attributes.shrink_to_fit();
+    moveInto(scratch.inputs, node.inputs);
+    moveInto(scratch.outputs, node.outputs);
+    moveInto(scratch.attributes, node.attributes);
     return ok;
+  }
+
+  template <typename T>
+  static void moveInto(std::vector<T>& from, std::vector<T>& to) {
+    if (from.empty()) return;
+    to.reserve(from.size());
+    std::move(from.begin(), from.end(), std::back_inserter(to));
+    from.clear();
   }
 
   // An AttributeProto of node `nodeIndex` of `graph`. Numbers, strings and
@@ -370,8 +402,8 @@ class Skimmer {
   // field (or declared TENSOR, GRAPH or GRAPHS) is read again from its
   // start into an AttributeProto that the graph builder reads.
   template <typename Describe>
-  bool readAttribute(SkimmedGraph& graph, size_t nodeIndex, uint64_t limit, int level, int depth, bool wantValues,
-                     const Describe& describeNode) {
+  bool readAttribute(SkimmedGraph& graph, size_t nodeIndex, std::vector<ir::Attribute>& attributes, uint64_t limit,
+                     int level, int depth, bool wantValues, const Describe& describeNode) {
     using Proto = ::onnx::AttributeProto;
     const uint64_t start = src_.pos();
     std::string name;
@@ -445,7 +477,6 @@ class Skimmer {
         type = Proto::STRINGS;
       }
     }
-    std::vector<ir::Attribute>& attributes = graph.nodes[nodeIndex].attributes;
     if (needsProto || type == Proto::TENSOR || type == Proto::GRAPH || type == Proto::GRAPHS) {
       src_.skipTo(start);
       Proto& proto = *nodes_->attributes.emplace_back(std::make_unique<Proto>());
@@ -533,6 +564,7 @@ class Skimmer {
       return Action::kConsumed;
     }
     if (f.wireType != kLengthDelimited) return Action::kSkip;
+    out.reserve(out.size() + src_.varintsBuffered(f.end));
     while (src_.pos() < f.end) {
       if (!readVarint(f.end, raw)) return Action::kFail;
       out.push_back(static_cast<int64_t>(raw));
@@ -820,6 +852,12 @@ class Skimmer {
   ElidedTensors& elided_;
   SkimmedNodes* nodes_;  // graph nodes read into the IR; null: into the GraphProtos
   std::vector<std::string> scratch_;  // per nesting level: the fields left to protobuf
+  struct NodeScratch {
+    std::vector<std::string> inputs;
+    std::vector<std::string> outputs;
+    std::vector<ir::Attribute> attributes;
+  };
+  std::vector<NodeScratch> nodeScratch_;  // per nesting level: the lists of the node being read
   std::string failure_;
 };
 
