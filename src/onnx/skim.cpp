@@ -134,6 +134,16 @@ class Source {
     return count;
   }
 
+  // The buffered bytes from pos() on, at most up to `limit`: a pointer to
+  // them and their count (0 when none are buffered; next() then reads).
+  const uint8_t* buffered(uint64_t limit, uint64_t& count) const {
+    const uint64_t end = std::min(limit, bufferStart_ + bufferSize_);
+    count = pos_ >= bufferStart_ && end > pos_ ? end - pos_ : 0;
+    return count > 0 ? data_ + (pos_ - bufferStart_) : nullptr;
+  }
+  // Moves past `count` bytes that buffered() showed.
+  void advance(uint64_t count) { pos_ += count; }
+
   // Moves forward to `to` (at most size()) without reading.
   void skipTo(uint64_t to) { pos_ = to; }
 
@@ -801,6 +811,15 @@ class Skimmer {
 
   // A tag as protobuf reads it: at most 5 bytes, kept modulo 2^32.
   bool readTag(uint64_t limit, uint32_t& tag, Field& f) {
+    // Fast path: a one-byte tag (field numbers up to 15), already buffered.
+    uint64_t count = 0;
+    const uint8_t* bytes = src_.buffered(limit, count);
+    if (count > 0 && bytes[0] < 0x80) {
+      f.header[f.headerSize++] = bytes[0];
+      tag = bytes[0];
+      src_.advance(1);
+      return true;
+    }
     uint32_t value = 0;
     for (int i = 0; i < 5 && src_.pos() < limit; ++i) {
       uint8_t byte = 0;
@@ -817,6 +836,18 @@ class Skimmer {
 
   // A varint: at most 10 bytes, kept modulo 2^64.
   bool readVarint(uint64_t limit, uint64_t& out) {
+    // Fast path: the whole varint is buffered.
+    uint64_t count = 0;
+    const uint8_t* bytes = src_.buffered(limit, count);
+    uint64_t fast = 0;
+    for (uint64_t i = 0; i < 10 && i < count; ++i) {
+      fast |= static_cast<uint64_t>(bytes[i] & 0x7f) << (7 * i);
+      if (bytes[i] < 0x80) {
+        out = fast;
+        src_.advance(i + 1);
+        return true;
+      }
+    }
     uint64_t value = 0;
     for (int i = 0; i < 10 && src_.pos() < limit; ++i) {
       uint8_t byte = 0;
@@ -833,6 +864,15 @@ class Skimmer {
   // A length as protobuf reads it (at most 5 bytes, below 2 GiB), which
   // must fit before `limit`.
   bool readLength(uint64_t limit, uint64_t& length, Field* f) {
+    // Fast path: a one-byte length (below 128), already buffered.
+    uint64_t count = 0;
+    const uint8_t* bytes = src_.buffered(limit, count);
+    if (count > 0 && bytes[0] < 0x80) {
+      if (f != nullptr) f->header[f->headerSize++] = bytes[0];
+      src_.advance(1);
+      length = bytes[0];
+      return length <= limit - src_.pos();
+    }
     uint64_t value = 0;
     for (int i = 0; i < 5 && src_.pos() < limit; ++i) {
       uint8_t byte = 0;
