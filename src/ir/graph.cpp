@@ -110,6 +110,28 @@ int64_t ValueIndex::find(std::string_view name, const std::vector<Value>& values
   }
 }
 
+int64_t ValueIndex::findOrInsert(std::string_view name, const std::vector<Value>& values, size_t newIndex) {
+  if (newIndex >= 0xffffffffU) throw std::length_error("more than 2^32 values in one graph");
+  if (2 * (size_ + 1) > slots_.size()) grow(std::max<size_t>(16, 2 * slots_.size()));
+  const uint32_t hash = hashOf(name);
+  const size_t mask = slots_.size() - 1;
+  for (size_t at = hash & mask;; at = (at + 1) & mask) {
+    const uint64_t slot = slots_[at];
+    if (slot == 0) {
+      slots_[at] = (static_cast<uint64_t>(hash) << 32) | (newIndex + 1);
+      ++size_;
+      return -1;
+    }
+    if (static_cast<uint32_t>(slot >> 32) != hash) continue;
+    const size_t index = static_cast<size_t>(slot & 0xffffffffU) - 1;
+    if (values[index].name == name) return static_cast<int64_t>(index);
+  }
+}
+
+void ValueIndex::prefetch(std::string_view name) const {
+  if (!slots_.empty()) __builtin_prefetch(&slots_[hashOf(name) & (slots_.size() - 1)]);
+}
+
 void ValueIndex::insert(size_t index, const std::vector<Value>& values) {
   if (index >= 0xffffffffU) throw std::length_error("more than 2^32 values in one graph");
   if (2 * (size_ + 1) > slots_.size()) grow(std::max<size_t>(16, 2 * slots_.size()));
@@ -132,9 +154,9 @@ const Value* Graph::find(const std::string& valueName) const {
 }
 
 Value& Graph::getOrAdd(const std::string& valueName) {
-  if (Value* value = find(valueName)) return *value;
+  const int64_t found = valueIndex.findOrInsert(valueName, values, values.size());
+  if (found >= 0) return values[static_cast<size_t>(found)];
   values.emplace_back().name = valueName;
-  valueIndex.insert(values.size() - 1, values);
   return values.back();
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <queue>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -24,6 +25,10 @@ using ::onnx::AttributeProto;
 
 // A cycle longer than this is shown with its middle elided.
 constexpr size_t kMaxCycleShown = 8;
+// How many nodes ahead the builder prefetches the name-index slots it will
+// look up: on a million-value graph the index is megabytes, and each lookup
+// would otherwise wait for memory.
+constexpr size_t kPrefetchAhead = 8;
 
 // What every graph of one model shares while it is built: the limits, and
 // the nodes counted so far in all of its graphs.
@@ -276,6 +281,8 @@ class GraphBuilder {
       }
     }
     for (size_t i = 0; i < graph_.nodes.size(); ++i) {
+      if (i + kPrefetchAhead < graph_.nodes.size())
+        for (const std::string& output : graph_.nodes[i + kPrefetchAhead].outputs) graph_.valueIndex.prefetch(output);
       ir::Node& node = graph_.nodes[i];
       node.index = i;
       if (node.domain == "ai.onnx") node.domain.clear();
@@ -327,7 +334,7 @@ class GraphBuilder {
   // Attributes are read once every name of this graph is defined, so that
   // subgraphs can resolve the names they read from this scope.
   Problem addAttributes() {
-    implicitInputs_.assign(graph_.nodes.size(), {});
+    implicitInputs_.clear();
     if (skimmed_ != nullptr) {
       // The other attributes were read with the node.
       for (const SkimmedGraph::ProtoAttribute& a : skimmed_->protoAttributes) {
@@ -420,6 +427,9 @@ class GraphBuilder {
   Problem resolveInputs() {
     inDegree_.assign(graph_.nodes.size(), 0);
     for (ir::Node& node : graph_.nodes) {
+      if (node.index + kPrefetchAhead < graph_.nodes.size())
+        for (const std::string& input : graph_.nodes[node.index + kPrefetchAhead].inputs)
+          graph_.valueIndex.prefetch(input);
       for (size_t k = 0; k < node.inputs.size(); ++k) {
         const std::string& input = node.inputs[k];
         if (input.empty()) continue;  // an absent optional input
@@ -427,7 +437,9 @@ class GraphBuilder {
           return fmt::format("{} reads {}, which nothing produces", describeNode(node), quoted(input));
       }
       // Each subgraph already checked that the names it reads exist.
-      for (const std::string& input : implicitInputs_[node.index]) resolve(input, node.index, nullptr);
+      if (!implicitInputs_.empty())
+        if (auto it = implicitInputs_.find(node.index); it != implicitInputs_.end())
+          for (const std::string& input : it->second) resolve(input, node.index, nullptr);
     }
     return std::nullopt;
   }
@@ -539,8 +551,9 @@ class GraphBuilder {
     };
     for (const std::string& input : graph_.nodes[index].inputs)
       if (std::optional<size_t> producer = waitingProducerOf(input)) return *producer;
-    for (const std::string& input : implicitInputs_[index])
-      if (std::optional<size_t> producer = waitingProducerOf(input)) return *producer;
+    if (auto it = implicitInputs_.find(index); it != implicitInputs_.end())
+      for (const std::string& input : it->second)
+        if (std::optional<size_t> producer = waitingProducerOf(input)) return *producer;
     return index;  // unreachable: a waiting node has a waiting producer
   }
 
@@ -558,8 +571,9 @@ class GraphBuilder {
   BuildState& state_;
   int depth_;  // 0 for the main graph, 1 for its subgraphs, ...
   SkimmedGraph* skimmed_;  // this graph's nodes as the skimming loader read them, or null
-  // Per node: names its subgraphs read from this graph or further out.
-  std::vector<std::vector<std::string>> implicitInputs_;
+  // Per node with subgraphs (by index): the names they read from this
+  // graph or further out.
+  std::unordered_map<size_t, std::vector<std::string>> implicitInputs_;
   std::unordered_set<std::string> outerNamesSeen_;
   // The dependency edges between this graph's nodes: (producer, consumer)
   // as found, then grouped by producer for the sort.

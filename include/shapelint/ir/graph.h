@@ -229,6 +229,13 @@ class ValueIndex {
   int64_t find(std::string_view name, const std::vector<Value>& values) const;
   // Records values[index], whose name is not in the index yet.
   void insert(size_t index, const std::vector<Value>& values);
+  // The index of the value named `name`; when there is none, records
+  // `newIndex` for it and returns -1 (the caller then appends the value
+  // there). One hash and one probe sequence for both.
+  int64_t findOrInsert(std::string_view name, const std::vector<Value>& values, size_t newIndex);
+  // Starts loading the slot where a lookup of `name` begins: a loader that
+  // knows which names it looks up next hides the cache miss of a large index.
+  void prefetch(std::string_view name) const;
 
  private:
   static uint32_t hashOf(std::string_view name);

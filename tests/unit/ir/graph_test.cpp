@@ -1,8 +1,11 @@
 // The graph IR's containers: the name index, boxed members, interned symbols.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "shapelint/ir/expr.h"
 #include "shapelint/ir/graph.h"
 
 namespace shapelint::ir {
@@ -70,7 +73,60 @@ TEST(Dim, symbols_are_interned_and_compare_by_name) {
   EXPECT_EQ(Dim::symbol("batch").symbol(), "batch");
   EXPECT_EQ(Dim::symbol("").str(), "");
   EXPECT_NE(Dim::symbol("N"), Dim::value(0));
-  EXPECT_LE(sizeof(Dim), 32u);
+  EXPECT_EQ(sizeof(Dim), 16u);
+}
+
+TEST(Dim, expression_dims_keep_their_expression_through_copies_moves_and_assignments) {
+  const Dim h = Dim::symbol("H");
+  std::optional<Dim> made = floorDiv(add(h, Dim::value(3)), 4);
+  ASSERT_TRUE(made && made->isExpr());
+  const std::string text = made->str();
+  Dim copy = *made;  // shares the expression
+  EXPECT_EQ(copy, *made);
+  EXPECT_EQ(copy.hash(), made->hash());
+  Dim moved = std::move(*made);
+  EXPECT_TRUE(made->isUnknown());  // NOLINT(bugprone-use-after-move): a moved-from dim is unknown
+  EXPECT_EQ(moved.str(), text);
+  made.reset();
+  EXPECT_EQ(copy.str(), text);  // still alive after the original is gone
+  const Dim& alias = copy;
+  copy = alias;  // self-assignment keeps it
+  EXPECT_EQ(copy.str(), text);
+  Dim other = Dim::value(7);
+  other = copy;
+  copy = Dim::value(1);  // drops one holder
+  EXPECT_EQ(other.str(), text);
+  EXPECT_EQ(other, moved);
+  // Structurally equal expressions built apart are equal, with equal hashes.
+  std::optional<Dim> again = floorDiv(add(Dim::value(3), h), 4);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, other);
+  EXPECT_EQ(again->hash(), other.hash());
+  EXPECT_NE(*again, *floorDiv(add(h, Dim::value(1)), 4));
+  std::vector<Dim> dims(100, other);  // copies into a container and out
+  dims.erase(dims.begin(), dims.begin() + 50);
+  EXPECT_EQ(dims.back(), moved);
+}
+
+TEST(Attribute, rare_members_read_empty_until_set_and_copy_deeply) {
+  Attribute a;
+  a.name = "mode";
+  EXPECT_EQ(a.s(), "");
+  EXPECT_TRUE(a.floats().empty());
+  EXPECT_TRUE(a.strings().empty());
+  EXPECT_FALSE(a.tensor().has_value());
+  EXPECT_TRUE(a.graphs().empty());
+  a.mutableS() = "linear";
+  a.mutableFloats() = {1.5, 2.0};
+  Attribute copy = a;
+  copy.mutableS() = "nearest";
+  EXPECT_EQ(a.s(), "linear");
+  EXPECT_EQ(copy.s(), "nearest");
+  EXPECT_EQ(copy.floats().size(), 2u);
+  a.mutableTensor().emplace().dims = {3};
+  EXPECT_TRUE(a.tensor().has_value());
+  EXPECT_FALSE(copy.tensor().has_value());
+  EXPECT_LE(sizeof(Attribute), 96u);
 }
 
 }  // namespace
