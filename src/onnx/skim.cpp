@@ -254,7 +254,8 @@ class Skimmer {
         elided_(elided),
         nodes_(nodes),
         scratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2),
-        nodeScratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2) {}
+        nodeScratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2),
+        intsScratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2) {}
 
   bool skimModel(::onnx::ModelProto& model) {
     return walk(&model, knownFieldsOf<::onnx::ModelProto>(), src_.size(), 0, [&](const Field& f) {
@@ -422,7 +423,10 @@ class Skimmer {
     std::optional<int64_t> i;
     std::optional<std::string> s;
     std::vector<double> floats;
-    std::vector<int64_t> ints;
+    // ONNX's proto2 schema writes ints unpacked, one field each: they are
+    // gathered in this level's scratch list, then copied at their size.
+    std::vector<int64_t>& ints = intsScratch_[static_cast<size_t>(level)];
+    ints.clear();
     std::vector<std::string> strings;
     bool needsProto = false;
     const bool ok = walk(nullptr, knownFieldsOf<Proto>(), limit, level, [&](const Field& field) {
@@ -517,7 +521,7 @@ class Skimmer {
         break;
       case Proto::INTS:
         attribute.type = Type::kInts;
-        attribute.ints = std::move(ints);
+        attribute.ints.assign(ints.begin(), ints.end());
         break;
       case Proto::STRINGS:
         attribute.type = Type::kStrings;
@@ -898,6 +902,7 @@ class Skimmer {
     std::vector<ir::Attribute> attributes;
   };
   std::vector<NodeScratch> nodeScratch_;  // per nesting level: the lists of the node being read
+  std::vector<std::vector<int64_t>> intsScratch_;  // per nesting level: the ints of the attribute being read
   std::string failure_;
 };
 
