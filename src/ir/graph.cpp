@@ -69,7 +69,7 @@ const char* attributeTypeName(Attribute::Type type) {
   return "other";
 }
 
-const Attribute* Node::attr(const std::string& attrName) const {
+const Attribute* Node::attr(std::string_view attrName) const {
   for (const Attribute& a : attributes)
     if (a.name == attrName) return &a;
   return nullptr;

@@ -7,7 +7,7 @@ namespace shapelint::passes {
 namespace {
 
 // Reports an attribute of the wrong type; the caller then treats it as absent.
-const ir::Attribute* typed(InferContext& ctx, const std::string& name, ir::Attribute::Type want) {
+const ir::Attribute* typed(InferContext& ctx, std::string_view name, ir::Attribute::Type want) {
   const ir::Attribute* a = ctx.attr(name);
   if (!a) return nullptr;
   if (a->type == want) return a;
@@ -20,27 +20,27 @@ const ir::Attribute* typed(InferContext& ctx, const std::string& name, ir::Attri
 
 }  // namespace
 
-std::optional<int64_t> InferContext::attrInt(const std::string& name) {
+std::optional<int64_t> InferContext::attrInt(std::string_view name) {
   const ir::Attribute* a = typed(*this, name, ir::Attribute::Type::kInt);
   return a ? std::optional<int64_t>(a->i) : std::nullopt;
 }
 
-std::optional<double> InferContext::attrFloat(const std::string& name) {
+std::optional<double> InferContext::attrFloat(std::string_view name) {
   const ir::Attribute* a = typed(*this, name, ir::Attribute::Type::kFloat);
   return a ? std::optional<double>(a->f) : std::nullopt;
 }
 
-std::optional<std::string> InferContext::attrString(const std::string& name) {
+std::optional<std::string> InferContext::attrString(std::string_view name) {
   const ir::Attribute* a = typed(*this, name, ir::Attribute::Type::kString);
   return a ? std::optional<std::string>(a->s()) : std::nullopt;
 }
 
-const std::vector<int64_t>* InferContext::attrIntsRef(const std::string& name) {
+const std::vector<int64_t>* InferContext::attrIntsRef(std::string_view name) {
   const ir::Attribute* a = typed(*this, name, ir::Attribute::Type::kInts);
   return a ? &a->ints : nullptr;
 }
 
-std::optional<std::vector<int64_t>> InferContext::attrInts(const std::string& name) {
+std::optional<std::vector<int64_t>> InferContext::attrInts(std::string_view name) {
   const ir::Attribute* a = typed(*this, name, ir::Attribute::Type::kInts);
   return a ? std::optional<std::vector<int64_t>>(a->ints) : std::nullopt;
 }

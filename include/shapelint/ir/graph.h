@@ -182,7 +182,7 @@ struct Node {
   std::vector<int32_t> valueIds;
   static constexpr int32_t kNoValue = -1;
 
-  const Attribute* attr(const std::string& attrName) const;
+  const Attribute* attr(std::string_view attrName) const;
   int32_t inputValueId(size_t k) const {
     return valueIds.size() == inputs.size() + outputs.size() ? valueIds[k] : kNoValue;
   }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shapelint/diag/diagnostic.h"
@@ -60,14 +61,14 @@ class InferContext {
 
   // Typed attribute readers. A present attribute of the wrong type is
   // reported once (kInvalidAttribute) and treated as absent.
-  const ir::Attribute* attr(const std::string& name) const { return node().attr(name); }
-  std::optional<int64_t> attrInt(const std::string& name);
-  std::optional<double> attrFloat(const std::string& name);
-  std::optional<std::string> attrString(const std::string& name);
-  std::optional<std::vector<int64_t>> attrInts(const std::string& name);
+  const ir::Attribute* attr(std::string_view name) const { return node().attr(name); }
+  std::optional<int64_t> attrInt(std::string_view name);
+  std::optional<double> attrFloat(std::string_view name);
+  std::optional<std::string> attrString(std::string_view name);
+  std::optional<std::vector<int64_t>> attrInts(std::string_view name);
   // attrInts without the copy: the node's own list, or null.
-  const std::vector<int64_t>* attrIntsRef(const std::string& name);
-  int64_t attrInt(const std::string& name, int64_t fallback) { return attrInt(name).value_or(fallback); }
+  const std::vector<int64_t>* attrIntsRef(std::string_view name);
+  int64_t attrInt(std::string_view name, int64_t fallback) { return attrInt(name).value_or(fallback); }
 };
 
 using ShapeFn = void (*)(InferContext& ctx);

@@ -630,14 +630,14 @@ std::string dimsText(const std::vector<ir::Dim>& dims) {
 
 // Reads an ints attribute. `ok` turns false when it is present with the wrong
 // type (already reported by the reader): the caller must not fall back to a default.
-const std::vector<int64_t>* readInts(InferContext& ctx, const std::string& name, bool& ok) {
+const std::vector<int64_t>* readInts(InferContext& ctx, std::string_view name, bool& ok) {
   const std::vector<int64_t>* v = ctx.attrIntsRef(name);
   if (!v && ctx.attr(name)) ok = false;
   return v;
 }
 
 // A per-axis list attribute: one value per spatial axis, each >= minimum.
-std::vector<int64_t> readPerAxis(InferContext& ctx, const std::string& name, size_t rank, int64_t fallback,
+std::vector<int64_t> readPerAxis(InferContext& ctx, std::string_view name, size_t rank, int64_t fallback,
                                  int64_t minimum, bool& ok) {
   const std::vector<int64_t>* v = readInts(ctx, name, ok);
   if (!v) return std::vector<int64_t>(rank, fallback);
