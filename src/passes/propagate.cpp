@@ -3,6 +3,8 @@
 // individual ops.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <exception>
 #include <map>
 #include <optional>
@@ -54,6 +56,36 @@ struct UnsupportedOp {
   size_t count = 0;
 };
 
+// The shape function and opset of the last few ops seen: models repeat a
+// handful of ops many times, so most nodes skip the registry lookup.
+class RecentOps {
+ public:
+  struct Op {
+    std::string domain;
+    std::string opType;
+    int64_t opset = -1;
+    ShapeFn fn = nullptr;
+  };
+
+  const Op& lookup(const ir::Model& model, const ir::Node& node) {
+    for (size_t k = 0; k < filled_; ++k)
+      if (ops_[k].opType == node.opType && ops_[k].domain == node.domain) return ops_[k];
+    Op& slot = ops_[next_];
+    next_ = (next_ + 1) % ops_.size();
+    filled_ = std::min(filled_ + 1, ops_.size());
+    slot.domain = node.domain;
+    slot.opType = node.opType;
+    slot.opset = model.opset(node.domain);
+    slot.fn = findShapeFn(node.domain, node.opType, slot.opset);
+    return slot;
+  }
+
+ private:
+  std::array<Op, 4> ops_;
+  size_t next_ = 0;
+  size_t filled_ = 0;
+};
+
 struct RunState {
   const ir::Model& model;
   const std::map<std::string, ir::Shape>* overrides;  // null: the model's own inputs
@@ -61,35 +93,62 @@ struct RunState {
   Target target;
   std::vector<diag::Diagnostic> diagnostics;
   std::map<std::pair<std::string, std::string>, UnsupportedOp> unsupported;  // (domain, op) -> first use
+  RecentOps recentOps;
 };
+
+// The value's declared or inferred shape itself when effectiveShape() would
+// return an equal copy of it; nullptr when declared dims fill unknown
+// inferred ones (or a negative declared dim must become unknown).
+const ir::Shape* effectiveShapeAsIs(const ir::Value& v) {
+  auto noNegative = [](const ir::Shape& s) {
+    for (const ir::Dim& d : s.dims())
+      if (d.isValue() && d.value() < 0) return false;
+    return true;
+  };
+  if (!v.inferred.rankKnown()) return noNegative(v.declared) ? &v.declared : nullptr;
+  if (!v.declared.rankKnown() || v.declared.rank() != v.inferred.rank()) return &v.inferred;
+  for (size_t i = 0; i < v.inferred.rank(); ++i) {
+    const ir::Dim& declared = v.declared[i];
+    if (v.inferred[i].isUnknown() && !(declared.isValue() && declared.value() < 0) && !declared.isUnknown())
+      return nullptr;
+  }
+  return &v.inferred;
+}
 
 class NodeContext final : public InferContext {
  public:
   NodeContext(RunState& state, const Scope& scope, const ir::Node& node, size_t order)
-      : state_(state), scope_(scope), node_(node), order_(order) {
-    inputs_.reserve(node.inputs.size());
-    shapes_.reserve(node.inputs.size());
-    for (size_t k = 0; k < node.inputs.size(); ++k) {
+      : state_(state), scope_(scope), node_(node), order_(order), inputCount_(node.inputs.size()) {
+    // Most nodes have a few inputs: their lists live in the context itself.
+    if (inputCount_ > kInlineInputs) {
+      heapInputs_.resize(inputCount_);
+      heapShapes_.resize(inputCount_);
+      inputs_ = heapInputs_.data();
+      shapes_ = heapShapes_.data();
+    }
+    for (size_t k = 0; k < inputCount_; ++k) {
       ir::Value* v = scope.valueOf(node.inputs[k], node.inputValueId(k));
-      inputs_.push_back(v);
-      shapes_.push_back(v ? &shapeOf(*v) : &kUnknownShape);
+      inputs_[k] = v;
+      shapes_[k] = v ? &shapeOf(*v) : &kUnknownShape;
     }
   }
+  NodeContext(const NodeContext&) = delete;
+  NodeContext& operator=(const NodeContext&) = delete;
 
   const ir::Node& node() const override { return node_; }
   int64_t opset() const override { return state_.model.opset(node_.domain); }
   Target target() const override { return state_.target; }
 
-  const ir::Shape& inputShape(size_t i) const override { return i < shapes_.size() ? *shapes_[i] : kUnknownShape; }
+  const ir::Shape& inputShape(size_t i) const override { return i < inputCount_ ? *shapes_[i] : kUnknownShape; }
   int32_t inputType(size_t i) const override {
-    return (i < inputs_.size() && inputs_[i]) ? inputs_[i]->elemType : ir::kUndefined;
+    return (i < inputCount_ && inputs_[i]) ? inputs_[i]->elemType : ir::kUndefined;
   }
   const ir::ConstData* inputData(size_t i) const override {
     const ir::ConstData* data = inputSymbolicData(i);
     return data && !data->symbolic ? data : nullptr;
   }
   const ir::ConstData* inputSymbolicData(size_t i) const override {
-    if (i >= inputs_.size() || !inputs_[i] || !inputs_[i]->data) return nullptr;
+    if (i >= inputCount_ || !inputs_[i] || !inputs_[i]->data) return nullptr;
     return &*inputs_[i]->data;
   }
   std::string inputProducer(size_t i) const override {
@@ -143,6 +202,8 @@ class NodeContext final : public InferContext {
   const ir::Shape& shapeOf(const ir::Value& v) {
     const bool ownOutput = v.producer == static_cast<int>(node_.index);
     if (!ownOutput && (!state_.useDeclared || !v.hasDeclared)) return v.inferred;
+    if (!ownOutput)
+      if (const ir::Shape* same = effectiveShapeAsIs(v)) return *same;
     // At most one merged shape per input: reserved once, so the pointers
     // shapes_ holds into merged_ never move.
     if (merged_.capacity() == 0) merged_.reserve(node_.inputs.size());
@@ -154,9 +215,15 @@ class NodeContext final : public InferContext {
   const Scope& scope_;
   const ir::Node& node_;
   size_t order_;
-  std::vector<ir::Value*> inputs_;
+  static constexpr size_t kInlineInputs = 4;
+  size_t inputCount_;
+  std::array<ir::Value*, kInlineInputs> inlineInputs_{};
+  std::array<const ir::Shape*, kInlineInputs> inlineShapes_{};
+  std::vector<ir::Value*> heapInputs_;  // for nodes with more inputs
+  std::vector<const ir::Shape*> heapShapes_;
+  ir::Value** inputs_ = inlineInputs_.data();
   // Pointers into the values, or into merged_.
-  std::vector<const ir::Shape*> shapes_;
+  const ir::Shape** shapes_ = inlineShapes_.data();
   std::vector<ir::Shape> merged_;
 };
 
@@ -268,8 +335,9 @@ void runNode(RunState& state, const Scope& scope, ir::Node& node, size_t order) 
       if (g) runGraph(state, *g, &scope, order, false, a.name == "body" ? &seeds : nullptr);
 
   NodeContext ctx(state, scope, node, order);
-  const int64_t opset = state.model.opset(node.domain);
-  ShapeFn fn = findShapeFn(node.domain, node.opType, opset);
+  const RecentOps::Op& op = state.recentOps.lookup(state.model, node);
+  const int64_t opset = op.opset;  // copied: a subgraph's nodes may replace the entry
+  const ShapeFn fn = op.fn;
   if (!fn) {
     auto [it, inserted] = state.unsupported.try_emplace({node.domain, node.opType});
     if (inserted) {
@@ -333,7 +401,7 @@ void reportUnsupported(RunState& state) {
 
 std::vector<diag::Diagnostic> runOnce(ir::Model& model, const std::map<std::string, ir::Shape>* overrides,
                                       Target target) {
-  RunState state{model, overrides, overrides == nullptr, target, {}, {}};
+  RunState state{model, overrides, overrides == nullptr, target, {}, {}, {}};
   resetGraph(model.graph);
   runGraph(state, model.graph, nullptr, 0, true);
   reportUnsupported(state);
