@@ -48,11 +48,6 @@ bool isFloatingType(int32_t type) {
   }
 }
 
-const Attribute::Rare& Attribute::emptyRare() {
-  static const Rare empty;
-  return empty;
-}
-
 const char* attributeTypeName(Attribute::Type type) {
   switch (type) {
     case Attribute::Type::kInt: return "int";

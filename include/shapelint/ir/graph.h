@@ -154,7 +154,10 @@ struct Attribute {
     std::optional<TensorInfo> tensor;
     std::vector<std::shared_ptr<Graph>> graphs;
   };
-  static const Rare& emptyRare();
+  static const Rare& emptyRare() {
+    static const Rare empty;
+    return empty;
+  }
   const Rare& rare() const { return rare_ ? *rare_ : emptyRare(); }
   Rare& mutableRare() { return rare_ ? *rare_ : rare_.emplace(); }
 

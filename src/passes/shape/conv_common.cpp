@@ -112,8 +112,12 @@ std::optional<ConvOutput> inferConvLike(InferContext& ctx, const ConvOperands& o
   if (operands.bias) checkBias(ctx, *operands.bias, m, "the weight's output channels M = W.shape[0]");
   if (!geometry) return std::nullopt;
 
-  std::vector<ir::Dim> dims = {(*x)[0], m};
-  for (ir::Dim& d : window::windowOutputDims(ctx, *x, *geometry, window::WindowOp::kConv)) dims.push_back(d);
+  std::vector<ir::Dim> spatial = window::windowOutputDims(ctx, *x, *geometry, window::WindowOp::kConv);
+  std::vector<ir::Dim> dims;
+  dims.reserve(2 + spatial.size());
+  dims.push_back((*x)[0]);
+  dims.push_back(m);
+  for (ir::Dim& d : spatial) dims.push_back(std::move(d));
   return ConvOutput{ir::Shape(std::move(dims)), std::move(*geometry)};
 }
 
