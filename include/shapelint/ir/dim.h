@@ -42,9 +42,9 @@ class Dim {
   Dim(const Dim& other) : kind_(other.kind_), bits_(other.bits_) {
     if (kind_ == Kind::kExpr) retain();
   }
+  // A moved-from expression dim is unknown; a value or symbol stays as it was.
   Dim(Dim&& other) noexcept : kind_(other.kind_), bits_(other.bits_) {
-    other.kind_ = Kind::kUnknown;
-    other.bits_ = 0;
+    if (kind_ == Kind::kExpr) other.forget();
   }
   Dim& operator=(const Dim& other) {
     if (other.kind_ == Kind::kExpr) other.retain();  // first: `other` may be *this
@@ -58,8 +58,7 @@ class Dim {
       if (kind_ == Kind::kExpr) release();
       kind_ = other.kind_;
       bits_ = other.bits_;
-      other.kind_ = Kind::kUnknown;
-      other.bits_ = 0;
+      if (kind_ == Kind::kExpr) other.forget();
     }
     return *this;
   }
@@ -126,6 +125,10 @@ class Dim {
   const ExprBox& box() const { return *reinterpret_cast<const ExprBox*>(static_cast<intptr_t>(bits_)); }
   void retain() const;
   void release();
+  void forget() {  // this dim's box now belongs to another dim
+    kind_ = Kind::kUnknown;
+    bits_ = 0;
+  }
   static bool exprEqual(const Dim& a, const Dim& b);
   // The one copy of `name`, kept for the life of the process.
   static const std::string* internSymbol(std::string_view name);
