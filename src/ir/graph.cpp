@@ -92,50 +92,44 @@ void ValueIndex::grow(size_t slots) {
   }
 }
 
-int64_t ValueIndex::find(std::string_view name, const std::vector<Value>& values) const {
-  if (slots_.empty()) return -1;
-  const uint32_t hash = hashOf(name);
+size_t ValueIndex::probe(std::string_view name, uint32_t hash, const std::vector<Value>& values,
+                         int64_t& index) const {
   const size_t mask = slots_.size() - 1;
   for (size_t at = hash & mask;; at = (at + 1) & mask) {
     const uint64_t slot = slots_[at];
-    if (slot == 0) return -1;
+    index = -1;
+    if (slot == 0) return at;
     if (static_cast<uint32_t>(slot >> 32) != hash) continue;
-    const size_t index = static_cast<size_t>(slot & 0xffffffffU) - 1;
-    if (values[index].name == name) return static_cast<int64_t>(index);
+    const size_t candidate = static_cast<size_t>(slot & 0xffffffffU) - 1;
+    if (values[candidate].name == name) {
+      index = static_cast<int64_t>(candidate);
+      return at;
+    }
   }
+}
+
+int64_t ValueIndex::find(std::string_view name, const std::vector<Value>& values) const {
+  if (slots_.empty()) return -1;
+  int64_t index = -1;
+  probe(name, hashOf(name), values, index);
+  return index;
 }
 
 int64_t ValueIndex::findOrInsert(std::string_view name, const std::vector<Value>& values, size_t newIndex) {
   if (newIndex >= 0xffffffffU) throw std::length_error("more than 2^32 values in one graph");
   if (2 * (size_ + 1) > slots_.size()) grow(std::max<size_t>(16, 2 * slots_.size()));
   const uint32_t hash = hashOf(name);
-  const size_t mask = slots_.size() - 1;
-  for (size_t at = hash & mask;; at = (at + 1) & mask) {
-    const uint64_t slot = slots_[at];
-    if (slot == 0) {
-      slots_[at] = (static_cast<uint64_t>(hash) << 32) | (newIndex + 1);
-      ++size_;
-      return -1;
-    }
-    if (static_cast<uint32_t>(slot >> 32) != hash) continue;
-    const size_t index = static_cast<size_t>(slot & 0xffffffffU) - 1;
-    if (values[index].name == name) return static_cast<int64_t>(index);
+  int64_t index = -1;
+  const size_t at = probe(name, hash, values, index);
+  if (index < 0) {
+    slots_[at] = (static_cast<uint64_t>(hash) << 32) | (newIndex + 1);
+    ++size_;
   }
+  return index;
 }
 
 void ValueIndex::prefetch(std::string_view name) const {
   if (!slots_.empty()) __builtin_prefetch(&slots_[hashOf(name) & (slots_.size() - 1)]);
-}
-
-void ValueIndex::insert(size_t index, const std::vector<Value>& values) {
-  if (index >= 0xffffffffU) throw std::length_error("more than 2^32 values in one graph");
-  if (2 * (size_ + 1) > slots_.size()) grow(std::max<size_t>(16, 2 * slots_.size()));
-  const uint32_t hash = hashOf(values[index].name);
-  const size_t mask = slots_.size() - 1;
-  size_t at = hash & mask;
-  while (slots_[at] != 0) at = (at + 1) & mask;
-  slots_[at] = (static_cast<uint64_t>(hash) << 32) | (index + 1);
-  ++size_;
 }
 
 Value* Graph::find(const std::string& valueName) {

@@ -424,6 +424,13 @@ class GraphBuilder {
     return std::nullopt;
   }
 
+  // What node `index`'s subgraphs read from outside (none for most nodes).
+  const std::vector<std::string>& implicitInputsOf(size_t index) const {
+    static const std::vector<std::string> kNone;
+    const auto it = implicitInputs_.find(index);
+    return it == implicitInputs_.end() ? kNone : it->second;
+  }
+
   Problem resolveInputs() {
     inDegree_.assign(graph_.nodes.size(), 0);
     for (ir::Node& node : graph_.nodes) {
@@ -437,9 +444,7 @@ class GraphBuilder {
           return fmt::format("{} reads {}, which nothing produces", describeNode(node), quoted(input));
       }
       // Each subgraph already checked that the names it reads exist.
-      if (!implicitInputs_.empty())
-        if (auto it = implicitInputs_.find(node.index); it != implicitInputs_.end())
-          for (const std::string& input : it->second) resolve(input, node.index, nullptr);
+      for (const std::string& input : implicitInputsOf(node.index)) resolve(input, node.index, nullptr);
     }
     return std::nullopt;
   }
@@ -551,9 +556,8 @@ class GraphBuilder {
     };
     for (const std::string& input : graph_.nodes[index].inputs)
       if (std::optional<size_t> producer = waitingProducerOf(input)) return *producer;
-    if (auto it = implicitInputs_.find(index); it != implicitInputs_.end())
-      for (const std::string& input : it->second)
-        if (std::optional<size_t> producer = waitingProducerOf(input)) return *producer;
+    for (const std::string& input : implicitInputsOf(index))
+      if (std::optional<size_t> producer = waitingProducerOf(input)) return *producer;
     return index;  // unreachable: a waiting node has a waiting producer
   }
 

@@ -125,15 +125,6 @@ class Source {
     return true;
   }
 
-  // How many varints end in [pos(), end) when those bytes are buffered (a
-  // byte below 0x80 ends one), else 0: a size to reserve, not a check.
-  size_t varintsBuffered(uint64_t end) const {
-    if (end < pos_ || end - bufferStart_ > bufferSize_ || pos_ < bufferStart_) return 0;
-    size_t count = 0;
-    for (uint64_t p = pos_; p < end; ++p) count += data_[p - bufferStart_] < 0x80 ? 1 : 0;
-    return count;
-  }
-
   // The buffered bytes from pos() on, at most up to `limit`: a pointer to
   // them and their count (0 when none are buffered; next() then reads).
   const uint8_t* buffered(uint64_t limit, uint64_t& count) const {
@@ -254,8 +245,7 @@ class Skimmer {
         elided_(elided),
         nodes_(nodes),
         scratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2),
-        nodeScratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2),
-        intsScratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2) {}
+        levelScratch_(static_cast<size_t>(kProtobufRecursionLimit) + 2) {}
 
   bool skimModel(::onnx::ModelProto& model) {
     return walk(&model, knownFieldsOf<::onnx::ModelProto>(), src_.size(), 0, [&](const Field& f) {
@@ -364,7 +354,7 @@ class Skimmer {
     // Inputs, outputs and attributes are read into this level's scratch
     // lists and moved into the node at the end, so that each node's lists
     // are allocated once, at their size.
-    NodeScratch& scratch = nodeScratch_[static_cast<size_t>(level)];
+    LevelScratch& scratch = levelScratch_[static_cast<size_t>(level)];
     scratch.inputs.clear();
     scratch.outputs.clear();
     scratch.attributes.clear();
@@ -425,7 +415,7 @@ class Skimmer {
     std::vector<double> floats;
     // ONNX's proto2 schema writes ints unpacked, one field each: they are
     // gathered in this level's scratch list, then copied at their size.
-    std::vector<int64_t>& ints = intsScratch_[static_cast<size_t>(level)];
+    std::vector<int64_t>& ints = levelScratch_[static_cast<size_t>(level)].ints;
     ints.clear();
     std::vector<std::string> strings;
     bool needsProto = false;
@@ -578,7 +568,13 @@ class Skimmer {
       return Action::kConsumed;
     }
     if (f.wireType != kLengthDelimited) return Action::kSkip;
-    out.reserve(out.size() + src_.varintsBuffered(f.end));
+    // When the whole payload is buffered, reserve its count (a byte below
+    // 0x80 ends a varint).
+    uint64_t buffered = 0;
+    if (const uint8_t* bytes = src_.buffered(f.end, buffered); buffered == f.end - src_.pos()) {
+      const auto ends = std::count_if(bytes, bytes + buffered, [](uint8_t b) { return b < 0x80; });
+      out.reserve(out.size() + static_cast<size_t>(ends));
+    }
     while (src_.pos() < f.end) {
       if (!readVarint(f.end, raw)) return Action::kFail;
       out.push_back(static_cast<int64_t>(raw));
@@ -896,13 +892,14 @@ class Skimmer {
   ElidedTensors& elided_;
   SkimmedNodes* nodes_;  // graph nodes read into the IR; null: into the GraphProtos
   std::vector<std::string> scratch_;  // per nesting level: the fields left to protobuf
-  struct NodeScratch {
+  // Per nesting level: the lists of the node or attribute being read there.
+  struct LevelScratch {
     std::vector<std::string> inputs;
     std::vector<std::string> outputs;
     std::vector<ir::Attribute> attributes;
+    std::vector<int64_t> ints;
   };
-  std::vector<NodeScratch> nodeScratch_;  // per nesting level: the lists of the node being read
-  std::vector<std::vector<int64_t>> intsScratch_;  // per nesting level: the ints of the attribute being read
+  std::vector<LevelScratch> levelScratch_;
   std::string failure_;
 };
 

@@ -41,8 +41,8 @@ const std::vector<int64_t>* InferContext::attrIntsRef(std::string_view name) {
 }
 
 std::optional<std::vector<int64_t>> InferContext::attrInts(std::string_view name) {
-  const ir::Attribute* a = typed(*this, name, ir::Attribute::Type::kInts);
-  return a ? std::optional<std::vector<int64_t>>(a->ints) : std::nullopt;
+  const std::vector<int64_t>* ints = attrIntsRef(name);
+  return ints ? std::optional<std::vector<int64_t>>(*ints) : std::nullopt;
 }
 
 }  // namespace shapelint::passes

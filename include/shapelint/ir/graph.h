@@ -230,8 +230,6 @@ class ValueIndex {
   void reserve(size_t count);
   // The index of the value named `name`, or -1.
   int64_t find(std::string_view name, const std::vector<Value>& values) const;
-  // Records values[index], whose name is not in the index yet.
-  void insert(size_t index, const std::vector<Value>& values);
   // The index of the value named `name`; when there is none, records
   // `newIndex` for it and returns -1 (the caller then appends the value
   // there). One hash and one probe sequence for both.
@@ -243,6 +241,9 @@ class ValueIndex {
  private:
   static uint32_t hashOf(std::string_view name);
   void grow(size_t slots);
+  // The slot holding `name` (its value's index in `index`), or the empty
+  // slot where it would go (`index` -1). slots_ must not be empty.
+  size_t probe(std::string_view name, uint32_t hash, const std::vector<Value>& values, int64_t& index) const;
 
   std::vector<uint64_t> slots_;  // 0: empty; else (hash << 32) | (index + 1)
   size_t size_ = 0;
