@@ -28,9 +28,10 @@ constexpr size_t kMaxTrials = 64;  // re-runs of the pass per failed merge
 // pointers): re-running the pass on it leaves `model` as it is.
 void cloneSubgraphs(ir::Graph& graph) {
   for (ir::Node& n : graph.nodes)
-    for (ir::Attribute& a : n.attributes) {
-      if (a.graphs().empty()) continue;  // no box made for attributes without subgraphs
-      for (std::shared_ptr<ir::Graph>& g : a.mutableGraphs())
+    for (size_t k = 0; k < n.attributes.size(); ++k) {
+      // Only lists with subgraphs are written (lists without are shared).
+      if (n.attributes[k].graphs().empty()) continue;
+      for (std::shared_ptr<ir::Graph>& g : n.attributes.mutableAt(k).mutableGraphs())
         if (g) {
           g = std::make_shared<ir::Graph>(*g);
           cloneSubgraphs(*g);
@@ -142,16 +143,17 @@ std::optional<PaddingFix> tryOutputPadding(const ir::Model& model, const passes:
     if (trials++ >= kMaxTrials) return std::nullopt;
     ir::Model copy = deepCopy(model);
     ir::Node& node = copy.graph.nodes[ct.index];
-    auto it = std::find_if(node.attributes.begin(), node.attributes.end(),
-                           [](const ir::Attribute& at) { return at.name == "output_padding"; });
+    const auto it = std::find_if(node.attributes.begin(), node.attributes.end(),
+                                 [](const ir::Attribute& at) { return at.name == "output_padding"; });
+    const auto slot = static_cast<size_t>(it - node.attributes.begin());
     if (it == node.attributes.end()) {
       ir::Attribute at;
       at.name = "output_padding";
       at.type = ir::Attribute::Type::kInts;
       node.attributes.push_back(at);
-      it = node.attributes.end() - 1;
     }
-    it->ints = a;
+    ir::Attribute& outputPadding = node.attributes.mutableAt(slot);
+    outputPadding.ints = a;
     const passes::PassResult rerun = passes::runShapePass(copy, options);
     if (mergeFails(rerun.diagnostics, merge) || hasErrorAt(rerun.diagnostics, ct.name)) continue;
     const ir::Value* newY = copy.graph.find(ct.outputs[0]);

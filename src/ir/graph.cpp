@@ -1,6 +1,7 @@
 #include "shapelint/ir/graph.h"
 
 #include <algorithm>
+#include <new>
 #include <functional>
 #include <stdexcept>
 
@@ -62,6 +63,136 @@ const char* attributeTypeName(Attribute::Type type) {
     case Attribute::Type::kOther: break;
   }
   return "other";
+}
+
+AttributeList::AttributeList(std::initializer_list<Attribute> items) {
+  own(items.size());
+  for (const Attribute& a : items) push_back(a);
+}
+
+AttributeList::AttributeList(const std::vector<Attribute>& items) {
+  if (items.empty()) return;
+  own(items.size());
+  for (const Attribute& a : items) push_back(a);
+}
+
+AttributeList::AttributeList(std::vector<Attribute>&& items) {
+  if (items.empty()) return;
+  own(items.size());
+  for (Attribute& a : items) push_back(std::move(a));
+}
+
+AttributeList::AttributeList(const AttributeList& other) noexcept : block_(other.block_) {
+  if (block_) block_->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+AttributeList& AttributeList::operator=(const AttributeList& other) noexcept {
+  Block* block = other.block_;  // `other` may be this list
+  if (block) block->refs.fetch_add(1, std::memory_order_relaxed);
+  release();
+  block_ = block;
+  return *this;
+}
+
+AttributeList& AttributeList::operator=(AttributeList&& other) noexcept {
+  if (this != &other) {
+    release();
+    block_ = other.block_;
+    other.block_ = nullptr;
+  }
+  return *this;
+}
+
+AttributeList::Block* AttributeList::allocate(size_t capacity) {
+  if (capacity > UINT32_MAX) throw std::length_error("too many attributes");
+  void* memory = ::operator new(sizeof(Block) + capacity * sizeof(Attribute));
+  return new (memory) Block{{1}, 0, static_cast<uint32_t>(capacity)};
+}
+
+void AttributeList::release() noexcept {
+  if (!block_) return;
+  if (block_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    Attribute* first = items(block_);
+    for (uint32_t k = 0; k < block_->size; ++k) first[k].~Attribute();
+    block_->~Block();
+    ::operator delete(block_);
+  }
+  block_ = nullptr;
+}
+
+void AttributeList::own(size_t capacity) {
+  if (block_ && !shared() && block_->capacity >= capacity) return;
+  const size_t old = size();
+  Block* fresh = allocate(std::max({capacity, old, size_t{1}}));
+  Attribute* to = items(fresh);
+  if (block_) {
+    Attribute* from = items(block_);
+    if (shared()) {
+      for (size_t k = 0; k < old; ++k) new (to + k) Attribute(from[k]);
+    } else {
+      for (size_t k = 0; k < old; ++k) new (to + k) Attribute(std::move(from[k]));
+    }
+  }
+  fresh->size = static_cast<uint32_t>(old);
+  release();
+  block_ = fresh;
+}
+
+Attribute& AttributeList::mutableAt(size_t i) {
+  own(size());
+  return items(block_)[i];
+}
+
+Attribute& AttributeList::emplace_back() {
+  const size_t n = size();
+  if (!block_ || shared() || block_->capacity == n) own(std::max<size_t>(4, 2 * n));
+  Attribute* slot = new (items(block_) + n) Attribute();
+  ++block_->size;
+  return *slot;
+}
+
+void AttributeList::push_back(Attribute attribute) { emplace_back() = std::move(attribute); }
+
+void AttributeList::reserve(size_t capacity) {
+  if (capacity > (block_ ? block_->capacity : 0) || shared()) own(capacity);
+}
+
+void AttributeList::clear() {
+  if (shared()) {
+    release();
+    return;
+  }
+  if (!block_) return;
+  Attribute* first = items(block_);
+  for (uint32_t k = 0; k < block_->size; ++k) first[k].~Attribute();
+  block_->size = 0;
+}
+
+ValueIdList& ValueIdList::operator=(const ValueIdList& other) {
+  if (this == &other) return *this;
+  assign(other.size_, Node::kNoValue);
+  std::copy(other.begin(), other.end(), data());
+  return *this;
+}
+
+void ValueIdList::assign(size_t count, int32_t id) {
+  if (count > UINT32_MAX) throw std::length_error("too many node inputs and outputs");
+  if (count != size_) {
+    free();
+    if (count > kInline) heap_ = new int32_t[count];
+    size_ = static_cast<uint32_t>(count);
+  }
+  std::fill(data(), data() + size_, id);
+}
+
+void ValueIdList::steal(ValueIdList& other) noexcept {
+  size_ = other.size_;
+  if (other.onHeap()) {
+    heap_ = other.heap_;
+  } else {
+    std::copy(other.inline_, other.inline_ + kInline, inline_);
+  }
+  other.size_ = 0;
 }
 
 const Attribute* Node::attr(std::string_view attrName) const {

@@ -339,7 +339,7 @@ class GraphBuilder {
       // The other attributes were read with the node.
       for (const SkimmedGraph::ProtoAttribute& a : skimmed_->protoAttributes) {
         ir::Node& node = graph_.nodes[a.node];
-        if (Problem problem = readAttribute(*a.proto, node, node.attributes[a.attribute])) return problem;
+        if (Problem problem = readAttribute(*a.proto, node, node.attributes.mutableAt(a.attribute))) return problem;
       }
       return std::nullopt;
     }

@@ -10,12 +10,14 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <unordered_map>
 #include <vector>
 
 #include "graph_builder.h"
@@ -239,6 +241,17 @@ class TensorSizing {
 
 // Walks a serialized ModelProto.
 class Skimmer {
+  // Per nesting level: the lists of the node or attribute being read there.
+  struct LevelScratch {
+    std::vector<std::string> inputs;
+    std::vector<std::string> outputs;
+    // A node's attributes in order: a remembered attribute, or null for
+    // the next of `attributes` (readNodeAttribute).
+    std::vector<const ir::Attribute*> entries;
+    std::vector<ir::Attribute> attributes;
+    std::vector<int64_t> ints;
+  };
+
  public:
   Skimmer(Source& source, ElidedTensors& elided, SkimmedNodes* nodes)
       : src_(source),
@@ -358,6 +371,7 @@ class Skimmer {
     scratch.inputs.clear();
     scratch.outputs.clear();
     scratch.attributes.clear();
+    scratch.entries.clear();
     auto describe = [&] {
       if (!node.name.empty())
         return fmt::format("node '{}' ({})", escapeModelText(node.name), escapeModelText(node.opType));
@@ -375,8 +389,7 @@ class Skimmer {
         case 4:
           return readString(f, node.opType);
         case 5:
-          return consumed(
-              readAttribute(graph, nodeIndex, scratch.attributes, f.end, level + 1, depth, wantValues, describe));
+          return consumed(readNodeAttribute(graph, nodeIndex, scratch, f.end, level + 1, depth, wantValues, describe));
         case 7:
           return readString(f, node.domain);
         default:
@@ -385,8 +398,68 @@ class Skimmer {
     });
     moveInto(scratch.inputs, node.inputs);
     moveInto(scratch.outputs, node.outputs);
-    moveInto(scratch.attributes, node.attributes);
+    // After a failure the list may lack the attribute that failed; the
+    // load fails anyway.
+    if (ok) takeAttributes(scratch, node.attributes);
     return ok;
+  }
+
+  // An attribute of a node. One whose bytes equal those of an attribute
+  // read before is that attribute again, unread: a network repeats its
+  // kernel, stride and pad attributes byte for byte. Only attributes of
+  // numbers and strings are remembered, which read the same wherever they
+  // are; tensors and subgraphs are read every time. The node's list is
+  // kept as LevelScratch::entries until the node ends (takeAttributes).
+  template <typename Describe>
+  bool readNodeAttribute(SkimmedGraph& graph, size_t nodeIndex, LevelScratch& scratch, uint64_t limit, int level,
+                         int depth, bool wantValues, const Describe& describeNode) {
+    const size_t position = scratch.entries.size();
+    uint64_t count = 0;
+    const uint8_t* bytes = src_.buffered(limit, count);
+    if (bytes == nullptr || count != limit - src_.pos() || count > kMaxRememberedAttributeBytes) {
+      scratch.entries.push_back(nullptr);
+      return readAttribute(graph, nodeIndex, scratch.attributes, position, limit, level, depth, wantValues,
+                           describeNode);
+    }
+    const std::string_view key(reinterpret_cast<const char*>(bytes), count);
+    if (auto it = rememberedAttributes_.find(key); it != rememberedAttributes_.end()) {
+      src_.skipTo(limit);
+      scratch.entries.push_back(&it->second);
+      return true;
+    }
+    std::string copy(key);  // the buffer may move on while the attribute is read
+    const size_t protoAttributes = graph.protoAttributes.size();
+    const size_t before = scratch.attributes.size();
+    scratch.entries.push_back(nullptr);
+    if (!readAttribute(graph, nodeIndex, scratch.attributes, position, limit, level, depth, wantValues,
+                       describeNode))
+      return false;
+    if (graph.protoAttributes.size() == protoAttributes && scratch.attributes.size() == before + 1 &&
+        rememberedAttributes_.size() < kMaxRememberedAttributes) {
+      auto it = rememberedAttributes_.emplace(std::move(copy), std::move(scratch.attributes.back())).first;
+      scratch.attributes.pop_back();
+      scratch.entries.back() = &it->second;
+    }
+    return true;
+  }
+
+  // The node's attributes from this level's scratch. Nodes whose lists are
+  // the same remembered attributes in the same order share one list
+  // (ir::AttributeList): a million 3x3 Convs hold one.
+  void takeAttributes(LevelScratch& scratch, ir::AttributeList& to) {
+    if (scratch.entries.empty()) return;
+    const bool allRemembered = scratch.attributes.empty();
+    if (allRemembered) {
+      if (auto it = sharedLists_.find(scratch.entries); it != sharedLists_.end()) {
+        to = it->second;
+        return;
+      }
+    }
+    to.reserve(scratch.entries.size());
+    auto own = scratch.attributes.begin();
+    for (const ir::Attribute* a : scratch.entries) to.push_back(a != nullptr ? *a : std::move(*own++));
+    scratch.attributes.clear();
+    if (allRemembered && sharedLists_.size() < kMaxSharedLists) sharedLists_.emplace(scratch.entries, to);
   }
 
   template <typename T>
@@ -401,10 +474,12 @@ class Skimmer {
   // their lists are read into an ir::Attribute typed as the graph builder
   // types an AttributeProto; an attribute with a tensor, graph or type
   // field (or declared TENSOR, GRAPH or GRAPHS) is read again from its
-  // start into an AttributeProto that the graph builder reads.
+  // start into an AttributeProto that the graph builder reads. The
+  // attribute is appended to `attributes`; `position` is its place in the
+  // node's list.
   template <typename Describe>
-  bool readAttribute(SkimmedGraph& graph, size_t nodeIndex, std::vector<ir::Attribute>& attributes, uint64_t limit,
-                     int level, int depth, bool wantValues, const Describe& describeNode) {
+  bool readAttribute(SkimmedGraph& graph, size_t nodeIndex, std::vector<ir::Attribute>& attributes, size_t position,
+                     uint64_t limit, int level, int depth, bool wantValues, const Describe& describeNode) {
     using Proto = ::onnx::AttributeProto;
     const uint64_t start = src_.pos();
     std::string name;
@@ -485,7 +560,7 @@ class Skimmer {
       src_.skipTo(start);
       Proto& proto = *nodes_->attributes.emplace_back(std::make_unique<Proto>());
       if (!skimAttribute(proto, limit, level, depth, wantValues, describeNode)) return false;
-      graph.protoAttributes.push_back({nodeIndex, attributes.size(), &proto});
+      graph.protoAttributes.push_back({nodeIndex, position, &proto});
       attributes.emplace_back();
       return true;
     }
@@ -892,14 +967,25 @@ class Skimmer {
   ElidedTensors& elided_;
   SkimmedNodes* nodes_;  // graph nodes read into the IR; null: into the GraphProtos
   std::vector<std::string> scratch_;  // per nesting level: the fields left to protobuf
-  // Per nesting level: the lists of the node or attribute being read there.
-  struct LevelScratch {
-    std::vector<std::string> inputs;
-    std::vector<std::string> outputs;
-    std::vector<ir::Attribute> attributes;
-    std::vector<int64_t> ints;
-  };
   std::vector<LevelScratch> levelScratch_;
+  // Attributes read before, by their bytes (readNodeAttribute).
+  struct BytesHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view bytes) const { return std::hash<std::string_view>()(bytes); }
+  };
+  static constexpr uint64_t kMaxRememberedAttributeBytes = 256;
+  static constexpr size_t kMaxRememberedAttributes = 4096;
+  std::unordered_map<std::string, ir::Attribute, BytesHash, std::equal_to<>> rememberedAttributes_;
+  // Lists of remembered attributes that nodes share (takeAttributes).
+  struct EntriesHash {
+    size_t operator()(const std::vector<const ir::Attribute*>& entries) const {
+      size_t h = entries.size();
+      for (const ir::Attribute* a : entries) h = h * 31 + std::hash<const ir::Attribute*>()(a);
+      return h;
+    }
+  };
+  static constexpr size_t kMaxSharedLists = 4096;
+  std::unordered_map<std::vector<const ir::Attribute*>, ir::AttributeList, EntriesHash> sharedLists_;
   std::string failure_;
 };
 

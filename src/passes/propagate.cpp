@@ -233,8 +233,8 @@ void resetGraph(ir::Graph& graph) {
     if (!v.isInitializer) v.data.reset();
   }
   for (ir::Node& n : graph.nodes)
-    for (ir::Attribute& a : n.attributes)
-      for (auto& g : a.graphs())
+    for (const ir::Attribute& a : n.attributes)
+      for (const auto& g : a.graphs())
         if (g) resetGraph(*g);
 }
 
@@ -330,8 +330,8 @@ void runNode(RunState& state, const Scope& scope, ir::Node& node, size_t order) 
   // A Loop or Scan body's inputs declared without a shape take the outer
   // shapes of the first iteration.
   const BodySeeds seeds = bodySeeds(state, scope, node);
-  for (ir::Attribute& a : node.attributes)
-    for (auto& g : a.graphs())
+  for (const ir::Attribute& a : node.attributes)
+    for (const auto& g : a.graphs())
       if (g) runGraph(state, *g, &scope, order, false, a.name == "body" ? &seeds : nullptr);
 
   NodeContext ctx(state, scope, node, order);

@@ -6,7 +6,9 @@
 // (Reshape targets, Pad pads, Resize scales and sizes ...) can read them.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -167,6 +169,107 @@ struct Attribute {
 // "int", "ints", "graph" ... for messages.
 const char* attributeTypeName(Attribute::Type type);
 
+// A node's attributes. Nodes whose attributes are equal may share one list:
+// the loader gives every node whose attributes are the same bytes of
+// numbers and strings (each 3x3, stride-1, pad-1 Conv of a network) the
+// same list, which saves a node's largest allocations on a model of a
+// million nodes. Lists with a tensor or
+// a subgraph are never shared. Reading never copies; the writers below copy
+// a shared list first (copy on write), so a node changed by hand changes
+// alone. There is no non-const iterator, so that a loop which only reads
+// never copies by accident.
+class AttributeList {
+ public:
+  using value_type = Attribute;
+  using const_iterator = const Attribute*;
+  using iterator = const Attribute*;
+
+  AttributeList() = default;
+  AttributeList(std::initializer_list<Attribute> items);
+  AttributeList(const std::vector<Attribute>& items);  // NOLINT(google-explicit-constructor): as a vector converts
+  AttributeList(std::vector<Attribute>&& items);       // NOLINT(google-explicit-constructor)
+  AttributeList(const AttributeList& other) noexcept;  // shares the list
+  AttributeList(AttributeList&& other) noexcept : block_(other.block_) { other.block_ = nullptr; }
+  AttributeList& operator=(const AttributeList& other) noexcept;
+  AttributeList& operator=(AttributeList&& other) noexcept;
+  ~AttributeList() { release(); }
+
+  size_t size() const { return block_ ? block_->size : 0; }
+  bool empty() const { return size() == 0; }
+  const Attribute* begin() const { return block_ ? items(block_) : nullptr; }
+  const Attribute* end() const { return block_ ? items(block_) + block_->size : nullptr; }
+  const Attribute& operator[](size_t i) const { return items(block_)[i]; }
+  // True when another list holds the same storage.
+  bool shared() const { return block_ && block_->refs.load(std::memory_order_acquire) > 1; }
+
+  // Writers (a shared list is copied first).
+  Attribute& mutableAt(size_t i);
+  Attribute& emplace_back();
+  void push_back(Attribute attribute);
+  void reserve(size_t capacity);
+  void clear();
+
+ private:
+  struct alignas(Attribute) Block {
+    std::atomic<uint32_t> refs;
+    uint32_t size;
+    uint32_t capacity;
+  };
+  static Attribute* items(Block* block) { return reinterpret_cast<Attribute*>(block + 1); }
+  static Block* allocate(size_t capacity);
+  void release() noexcept;
+  // Makes this list the only holder of its storage, with room for
+  // `capacity` attributes.
+  void own(size_t capacity);
+
+  Block* block_ = nullptr;
+};
+
+// Node::valueIds: a node's value indices, up to kInline of them in place
+// (a Conv with a bias has 4) and more on the heap: one allocation fewer
+// per node on a model of a million nodes.
+class ValueIdList {
+ public:
+  static constexpr size_t kInline = 4;
+  ValueIdList() = default;
+  ValueIdList(const ValueIdList& other) { *this = other; }
+  ValueIdList(ValueIdList&& other) noexcept { steal(other); }
+  ValueIdList& operator=(const ValueIdList& other);
+  ValueIdList& operator=(ValueIdList&& other) noexcept {
+    if (this != &other) {
+      free();
+      steal(other);
+    }
+    return *this;
+  }
+  ~ValueIdList() { free(); }
+
+  // `count` copies of `id`, replacing what was there.
+  void assign(size_t count, int32_t id);
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  int32_t operator[](size_t k) const { return data()[k]; }
+  int32_t& operator[](size_t k) { return data()[k]; }
+  const int32_t* begin() const { return data(); }
+  const int32_t* end() const { return data() + size_; }
+
+ private:
+  bool onHeap() const { return size_ > kInline; }
+  const int32_t* data() const { return onHeap() ? heap_ : inline_; }
+  int32_t* data() { return onHeap() ? heap_ : inline_; }
+  void free() noexcept {
+    if (onHeap()) delete[] heap_;
+    size_ = 0;
+  }
+  void steal(ValueIdList& other) noexcept;
+
+  union {
+    int32_t inline_[kInline] = {};
+    int32_t* heap_;
+  };
+  uint32_t size_ = 0;
+};
+
 struct Node {
   std::string opType;
   std::string domain;          // "" is the default ONNX domain (ai.onnx)
@@ -174,7 +277,7 @@ struct Node {
   bool nameSynthesised = false;
   std::vector<std::string> inputs;   // "" is an absent optional input
   std::vector<std::string> outputs;  // "" is an absent optional output
-  std::vector<Attribute> attributes;
+  AttributeList attributes;
   size_t index = 0;            // position in Graph::nodes (the model's order)
   // Where the values named by inputs and outputs live in this node's own
   // graph (Graph::values indices), inputs first, then outputs: filled by the
@@ -182,7 +285,7 @@ struct Node {
   // optional input or output and for a name read from an enclosing graph;
   // empty for nodes built by hand. Either way the name is what counts, and
   // a lookup by name finds the same value.
-  std::vector<int32_t> valueIds;
+  ValueIdList valueIds;
   static constexpr int32_t kNoValue = -1;
 
   const Attribute* attr(std::string_view attrName) const;

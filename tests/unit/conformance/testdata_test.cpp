@@ -228,8 +228,8 @@ void dropDeclaredShapes(ir::Graph &g) {
     v.declared = ir::Shape();
   }
   for (ir::Node &n : g.nodes)
-    for (ir::Attribute &a : n.attributes)
-      for (auto &sub : a.graphs())
+    for (const ir::Attribute &a : n.attributes)
+      for (const auto &sub : a.graphs())
         if (sub) dropDeclaredShapes(*sub);
 }
 

@@ -1,6 +1,9 @@
 // The graph IR's containers: the name index, boxed members, interned symbols.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -127,6 +130,101 @@ TEST(Attribute, rare_members_read_empty_until_set_and_copy_deeply) {
   EXPECT_TRUE(a.tensor().has_value());
   EXPECT_FALSE(copy.tensor().has_value());
   EXPECT_LE(sizeof(Attribute), 96u);
+}
+
+Attribute intsAttribute(const std::string& name, std::vector<int64_t> ints) {
+  Attribute a;
+  a.name = name;
+  a.type = Attribute::Type::kInts;
+  a.ints = std::move(ints);
+  return a;
+}
+
+TEST(AttributeList, copies_share_storage_until_one_is_written) {
+  AttributeList list{intsAttribute("kernel_shape", {3, 3}), intsAttribute("strides", {2, 2})};
+  EXPECT_FALSE(list.shared());
+  AttributeList copy = list;
+  EXPECT_TRUE(list.shared());
+  EXPECT_TRUE(copy.shared());
+  EXPECT_EQ(&list[0], &copy[0]);
+
+  copy.mutableAt(1).ints = {1, 1};
+  EXPECT_NE(&list[0], &copy[0]);
+  EXPECT_FALSE(list.shared());
+  EXPECT_FALSE(copy.shared());
+  EXPECT_EQ(list[1].ints, (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(copy[1].ints, (std::vector<int64_t>{1, 1}));
+  EXPECT_EQ(copy[0].ints, (std::vector<int64_t>{3, 3}));
+
+  AttributeList third = list;
+  third.push_back(intsAttribute("pads", {0, 0, 0, 0}));
+  EXPECT_EQ(list.size(), 2u);
+  EXPECT_EQ(third.size(), 3u);
+  EXPECT_EQ(third[2].name, "pads");
+
+  AttributeList fourth = list;
+  fourth.clear();
+  EXPECT_TRUE(fourth.empty());
+  EXPECT_EQ(list.size(), 2u);
+  EXPECT_FALSE(list.shared());
+
+  AttributeList moved = std::move(list);
+  EXPECT_EQ(moved.size(), 2u);
+  EXPECT_TRUE(list.empty());  // NOLINT(bugprone-use-after-move): a moved-from list is empty
+  moved = moved;              // self-assignment keeps the list
+  EXPECT_EQ(moved[0].name, "kernel_shape");
+}
+
+TEST(AttributeList, grows_from_vectors_and_appends) {
+  std::vector<Attribute> attributes;
+  for (int k = 0; k < 9; ++k) attributes.push_back(intsAttribute("a" + std::to_string(k), {k}));
+  AttributeList list = attributes;
+  ASSERT_EQ(list.size(), 9u);
+  for (int k = 0; k < 9; ++k) EXPECT_EQ(list[static_cast<size_t>(k)].ints, (std::vector<int64_t>{k}));
+  AttributeList grown;
+  for (int k = 0; k < 20; ++k) grown.emplace_back().name = std::to_string(k);
+  ASSERT_EQ(grown.size(), 20u);
+  EXPECT_EQ(grown[19].name, "19");
+  EXPECT_EQ(std::distance(grown.begin(), grown.end()), 20);
+  Node node;
+  node.attributes = std::move(attributes);
+  EXPECT_EQ(node.attr("a4")->ints, (std::vector<int64_t>{4}));
+  EXPECT_EQ(node.attr("missing"), nullptr);
+}
+
+TEST(ValueIdList, holds_few_ids_in_place_and_many_on_the_heap_through_copies_and_moves) {
+  for (size_t count : {size_t{0}, size_t{1}, ValueIdList::kInline, ValueIdList::kInline + 1, size_t{40}}) {
+    ValueIdList ids;
+    ids.assign(count, Node::kNoValue);
+    ASSERT_EQ(ids.size(), count);
+    for (size_t k = 0; k < count; ++k) {
+      EXPECT_EQ(ids[k], Node::kNoValue);
+      ids[k] = static_cast<int32_t>(10 * k);
+    }
+    ValueIdList copy = ids;
+    ids.assign(count, 7);  // the copy is its own
+    ValueIdList moved = std::move(copy);
+    EXPECT_TRUE(copy.empty());  // NOLINT(bugprone-use-after-move): a moved-from list is empty
+    ASSERT_EQ(moved.size(), count);
+    std::vector<int32_t> expected;
+    for (size_t k = 0; k < count; ++k) expected.push_back(static_cast<int32_t>(10 * k));
+    EXPECT_EQ(std::vector<int32_t>(moved.begin(), moved.end()), expected) << count;
+    EXPECT_EQ(std::vector<int32_t>(ids.begin(), ids.end()), std::vector<int32_t>(count, 7)) << count;
+    copy = moved;
+    moved.assign(2, 1);  // heap to inline
+    EXPECT_EQ(std::vector<int32_t>(copy.begin(), copy.end()), expected) << count;
+    EXPECT_EQ(std::vector<int32_t>(moved.begin(), moved.end()), (std::vector<int32_t>{1, 1})) << count;
+    copy = copy;
+    EXPECT_EQ(copy.size(), count);
+  }
+  Node node;
+  node.inputs = {"x", "w"};
+  node.outputs = {"y"};
+  EXPECT_EQ(node.inputValueId(0), Node::kNoValue);  // no ids: filled by the loader only
+  node.valueIds.assign(3, 5);
+  node.valueIds[2] = 9;
+  EXPECT_EQ(node.inputValueId(1), 5);
+  EXPECT_EQ(node.outputValueId(0), 9);
 }
 
 }  // namespace

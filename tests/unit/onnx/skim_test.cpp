@@ -628,6 +628,78 @@ TEST(Skim, NodesFromTheWireAsProtobufReadsThem) {
   }
 }
 
+// Nodes with equal attribute lists share one list (ir::AttributeList);
+// lists that differ in any value, or hold a subgraph, are their own; and
+// changing a shared list changes only the node written.
+TEST(Skim, EqualAttributeListsAreSharedBetweenNodes) {
+  ::onnx::ModelProto model;
+  model.set_ir_version(8);
+  model.add_opset_import()->set_version(17);
+  ::onnx::GraphProto& graph = *model.mutable_graph();
+  graph.set_name("g");
+  auto& x = *graph.add_input();
+  x.set_name("x");
+  auto& tensor = *x.mutable_type()->mutable_tensor_type();
+  tensor.set_elem_type(::onnx::TensorProto::FLOAT);
+  tensor.mutable_shape()->add_dim()->set_dim_value(3);
+  auto addNode = [&](const std::string& op, const std::string& in, const std::string& out) {
+    ::onnx::NodeProto& node = *graph.add_node();
+    node.set_op_type(op);
+    node.add_input(in);
+    node.add_output(out);
+    return &node;
+  };
+  auto addInts = [](::onnx::NodeProto* node, const std::string& name, std::vector<int64_t> ints) {
+    ::onnx::AttributeProto& a = *node->add_attribute();
+    a.set_name(name);
+    a.set_type(::onnx::AttributeProto::INTS);
+    for (int64_t v : ints) a.add_ints(v);
+  };
+  auto addFloat = [](::onnx::NodeProto* node, const std::string& name, float f) {
+    ::onnx::AttributeProto& a = *node->add_attribute();
+    a.set_name(name);
+    a.set_type(::onnx::AttributeProto::FLOAT);
+    a.set_f(f);
+  };
+  for (const char* out : {"a", "b"}) addInts(addNode("Foo", "x", out), "perm", {0, 1, 2});
+  addInts(addNode("Foo", "x", "c"), "perm", {0, 2, 1});
+  addFloat(addNode("Bar", "x", "d"), "alpha", 0.0F);
+  addFloat(addNode("Bar", "x", "e"), "alpha", -0.0F);
+  addFloat(addNode("Bar", "x", "f"), "alpha", 0.0F);
+  ::onnx::GraphProto branch;
+  branch.set_name("branch");
+  branch.add_output()->set_name("x");
+  for (const char* out : {"g", "h"}) {
+    ::onnx::NodeProto* node = addNode("If", "x", out);
+    for (const char* name : {"then_branch", "else_branch"}) {
+      ::onnx::AttributeProto& a = *node->add_attribute();
+      a.set_name(name);
+      a.set_type(::onnx::AttributeProto::GRAPH);
+      *a.mutable_g() = branch;
+    }
+  }
+  graph.add_output()->set_name("a");
+
+  const std::string bytes = model.SerializeAsString();
+  // The same IR either way, as for every other model.
+  ASSERT_EQ(loadedBytes(bytes, WeightBytes::kSkip), loadedBytes(bytes, WeightBytes::kParse));
+  LoadResult result = loadModelFromBytes(bytes, "bytes.onnx", WeightBytes::kSkip);
+  ASSERT_TRUE(std::holds_alternative<ir::Model>(result));
+  std::vector<ir::Node>& nodes = std::get<ir::Model>(result).graph.nodes;
+  ASSERT_EQ(nodes.size(), 8u);
+  auto sameList = [&](size_t i, size_t j) { return nodes[i].attributes.begin() == nodes[j].attributes.begin(); };
+  EXPECT_TRUE(sameList(0, 1));
+  EXPECT_FALSE(sameList(0, 2));  // perm differs
+  EXPECT_FALSE(sameList(3, 4));  // 0.0 and -0.0 are different attributes
+  EXPECT_TRUE(sameList(3, 5));
+  EXPECT_FALSE(sameList(6, 7));  // subgraphs are never shared: the pass writes into them
+  EXPECT_NE(nodes[6].attributes[0].graphs()[0], nodes[7].attributes[0].graphs()[0]);
+
+  nodes[1].attributes.mutableAt(0).ints = {2, 1, 0};
+  EXPECT_EQ(nodes[0].attributes[0].ints, (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(nodes[1].attributes[0].ints, (std::vector<int64_t>{2, 1, 0}));
+}
+
 // --- subgraph nesting ----------------------------------------------------------------------
 
 // A model whose If nodes nest `depth` levels of then-branches; the
