@@ -67,10 +67,23 @@ ConstraintCollector::~ConstraintCollector() { tCollector = previous_; }
 ConstraintOrigin::ConstraintOrigin(const ir::Node& node) : previous_(tNode) { tNode = &node; }
 ConstraintOrigin::~ConstraintOrigin() { tNode = previous_; }
 
+namespace {
+
+// Conditions recorded on this thread (constraintsRecorded).
+thread_local uint64_t tRecorded = 0;
+
+bool worthKeeping(const Constraint& c) {
+  if (c.a.isUnknown() || c.b.isUnknown()) return false;
+  if (ir::symbols(c.a).empty() && ir::symbols(c.b).empty()) return false;
+  return c.a != c.b;  // equal: holds at every size, nothing to solve (and most merges are this)
+}
+
+}  // namespace
+
+uint64_t constraintsRecorded() { return tRecorded; }
+
 void appendConstraint(std::vector<Constraint>& out, Constraint c) {
-  if (c.a.isUnknown() || c.b.isUnknown()) return;
-  if (ir::symbols(c.a).empty() && ir::symbols(c.b).empty()) return;
-  if (c.a == c.b) return;  // holds at every size: nothing to solve (and most merges are this)
+  if (!worthKeeping(c)) return;
   if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(std::move(c));
 }
 
@@ -85,6 +98,8 @@ void recordConstraint(Constraint::Kind kind, const ir::Dim& a, const ir::Dim& b,
     c.node = tNode->name;
     c.op = tNode->opType;
   }
+  if (!worthKeeping(c)) return;
+  ++tRecorded;
   appendConstraint(tCollector->constraints_, std::move(c));
 }
 
@@ -104,6 +119,7 @@ void recordFloor(const ir::Dim& input, size_t axis, int64_t ke, int64_t stride, 
     f.node = tNode->name;
     f.op = tNode->opType;
   }
+  ++tRecorded;
   std::vector<FloorCondition>& out = tCollector->floors_;
   if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(std::move(f));
 }

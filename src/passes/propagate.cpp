@@ -10,6 +10,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "passes/checks/checks.h"
@@ -86,14 +88,101 @@ class RecentOps {
   size_t filled_ = 0;
 };
 
+// One setOutput call of a shape function.
+struct RecordedOutput {
+  size_t index;
+  ir::Shape shape;
+  int32_t elemType;
+};
+
+// A shape function is a function of what its InferContext shows it: the
+// node's op, opset and attributes, which inputs and outputs it has, and its
+// inputs' shapes, types and values (the names only appear in findings and
+// size constraints).
+// Nodes that repeat one exactly, as the Convs of a deep network do, take the
+// outputs the first one set without running the function again. Remembered
+// are only nodes whose attributes are a list other nodes share (or none) and
+// whose inputs have no values and no expression dims (values, symbols and
+// unknowns), and only a run that set shapes and nothing else: no data, no
+// finding, no size constraint (which names its node).
+class ShapeMemo {
+ public:
+  // Builds the key of this node's run; false when the node is not one to
+  // remember.
+  template <typename Context>
+  bool makeKey(const Context& ctx, const ir::Node& node, ShapeFn fn, int64_t opset) {
+    if ((!node.attributes.empty() && !node.attributes.shared()) ||
+        node.inputs.size() > kMaxInputs || node.outputs.size() > kMaxOutputs)
+      return false;
+    key_.clear();
+    append(fn);
+    append(opset);
+    append(node.attributes.begin());
+    appendText(node.domain);
+    appendText(node.opType);
+    append(node.inputs.size());
+    append(node.outputs.size());
+    for (size_t k = 0; k < node.outputs.size(); ++k) append(ctx.hasOutput(k));
+    for (size_t k = 0; k < node.inputs.size(); ++k) {
+      append(ctx.hasInput(k));
+      if (!ctx.hasInput(k)) continue;
+      if (ctx.inputSymbolicData(k) != nullptr) return false;
+      const ir::Shape& shape = ctx.inputShape(k);
+      append(ctx.inputType(k));
+      append(shape.rankKnown());
+      if (!shape.rankKnown()) continue;
+      append(shape.rank());
+      for (const ir::Dim& d : shape.dims()) {
+        // A symbol by its interned name, which lives as long as the
+        // process; an expression is not remembered (its storage may be
+        // reused by another expression during the run).
+        if (d.isExpr()) return false;
+        append(d.kind());
+        if (d.isValue()) append(d.value());
+        if (d.isSymbol()) append(&d.symbol());
+      }
+    }
+    return true;
+  }
+  // The outputs remembered for the key last made, or null.
+  const std::vector<RecordedOutput>* find() const {
+    auto it = entries_.find(std::string_view(key_));
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+  void remember(std::vector<RecordedOutput> outputs) {
+    if (entries_.size() < kMaxEntries) entries_.emplace(key_, std::move(outputs));
+  }
+
+ private:
+  static constexpr size_t kMaxInputs = 16;
+  static constexpr size_t kMaxOutputs = 16;
+  static constexpr size_t kMaxEntries = 4096;
+  template <typename T>
+  void append(const T& v) {
+    key_.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  void appendText(const std::string& text) {
+    append(text.size());
+    key_.append(text);
+  }
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
+  };
+  std::string key_;
+  std::unordered_map<std::string, std::vector<RecordedOutput>, Hash, std::equal_to<>> entries_;
+};
+
 struct RunState {
   const ir::Model& model;
   const std::map<std::string, ir::Shape>* overrides;  // null: the model's own inputs
   bool useDeclared;
   Target target;
+  bool rememberRepeatedNodes;
   std::vector<diag::Diagnostic> diagnostics;
   std::map<std::pair<std::string, std::string>, UnsupportedOp> unsupported;  // (domain, op) -> first use
   RecentOps recentOps;
+  ShapeMemo memo;
 };
 
 // The value's declared or inferred shape itself when effectiveShape() would
@@ -162,12 +251,14 @@ class NodeContext final : public InferContext {
   }
 
   void setOutput(size_t i, ir::Shape shape, int32_t elemType) override {
+    if (recording_) recording_->push_back({i, shape, elemType});
     ir::Value* v = output(i);
     if (!v) return;
     v->inferred = std::move(shape);
     if (elemType != ir::kUndefined) v->elemType = elemType;
   }
   void setOutputData(size_t i, ir::ConstData data) override {
+    recordedOnlyShapes_ = false;
     ir::Value* v = output(i);
     if (!v || data.size() > static_cast<size_t>(ir::kMaxConstElements)) return;
     if (data.symbolic) {
@@ -179,6 +270,7 @@ class NodeContext final : public InferContext {
   }
 
   diag::DiagBuilder report(diag::RuleId rule) override {
+    recordedOnlyShapes_ = false;
     diag::Diagnostic d;
     d.rule = rule;
     d.severity = diag::rule(rule).severity;
@@ -187,6 +279,11 @@ class NodeContext final : public InferContext {
     d.order = order_;
     return diag::DiagBuilder(&state_.diagnostics, std::move(d));
   }
+
+  // Keeps a copy of every setOutput call in `outputs` from now on.
+  void record(std::vector<RecordedOutput>* outputs) { recording_ = outputs; }
+  // False once the shape function set data or reported.
+  bool recordedOnlyShapes() const { return recordedOnlyShapes_; }
 
  private:
   ir::Value* output(size_t i) {
@@ -215,6 +312,8 @@ class NodeContext final : public InferContext {
   const Scope& scope_;
   const ir::Node& node_;
   size_t order_;
+  std::vector<RecordedOutput>* recording_ = nullptr;
+  bool recordedOnlyShapes_ = true;
   static constexpr size_t kInlineInputs = 4;
   size_t inputCount_;
   std::array<ir::Value*, kInlineInputs> inlineInputs_{};
@@ -348,10 +447,23 @@ void runNode(RunState& state, const Scope& scope, ir::Node& node, size_t order) 
     ++it->second.count;
     return;
   }
+  const bool memoized = state.rememberRepeatedNodes && state.memo.makeKey(ctx, node, fn, opset);
+  if (memoized) {
+    if (const std::vector<RecordedOutput>* outputs = state.memo.find()) {
+      for (const RecordedOutput& o : *outputs) ctx.setOutput(o.index, o.shape, o.elemType);
+      return;
+    }
+  }
   try {
     const ConstraintOrigin origin(node);  // names the node for `shapelint sizes`
     const uint64_t exprLimitHits = ir::exprLimitHits();
+    const uint64_t constraints = constraintsRecorded();
+    std::vector<RecordedOutput> recorded;
+    if (memoized) ctx.record(&recorded);
     fn(ctx);
+    if (memoized && ctx.recordedOnlyShapes() && ir::exprLimitHits() == exprLimitHits &&
+        constraintsRecorded() == constraints)
+      state.memo.remember(std::move(recorded));
     if (ir::exprLimitHits() != exprLimitHits)
       ctx.report(diag::RuleId::kUnsupportedOp)
           .severity(diag::Severity::kNote)
@@ -400,8 +512,9 @@ void reportUnsupported(RunState& state) {
 }
 
 std::vector<diag::Diagnostic> runOnce(ir::Model& model, const std::map<std::string, ir::Shape>* overrides,
-                                      Target target) {
-  RunState state{model, overrides, overrides == nullptr, target, {}, {}, {}};
+                                      const PassOptions& options) {
+  RunState state{model, overrides, overrides == nullptr, options.target, options.rememberRepeatedNodes,
+                 {}, {}, {}, {}};
   resetGraph(model.graph);
   runGraph(state, model.graph, nullptr, 0, true);
   reportUnsupported(state);
@@ -432,16 +545,16 @@ ir::Shape effectiveShape(const ir::Value& value, bool useDeclared) {
 PassResult runShapePass(ir::Model& model, const PassOptions& options) {
   PassResult result;
   if (options.inputShapes.empty()) {
-    result.diagnostics = runOnce(model, nullptr, options.target);
+    result.diagnostics = runOnce(model, nullptr, options);
     checks::checkDeclaredShapes(model.graph, result.diagnostics);
   } else {
     // Declared shapes describe the model's own inputs: check them against a
     // run on those inputs, then infer (and check everything else) for the
     // user's input shapes.
-    runOnce(model, nullptr, options.target);
+    runOnce(model, nullptr, options);
     std::vector<diag::Diagnostic> declared;
     checks::checkDeclaredShapes(model.graph, declared);
-    result.diagnostics = runOnce(model, &options.inputShapes, options.target);
+    result.diagnostics = runOnce(model, &options.inputShapes, options);
     result.diagnostics.insert(result.diagnostics.end(), declared.begin(), declared.end());
   }
   diag::sortDiagnostics(result.diagnostics);

@@ -8,6 +8,7 @@
 // The pass names the node being inferred with a ConstraintOrigin.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,11 @@ class ConstraintCollector {
   std::vector<FloorCondition> floors_;
   ConstraintCollector* previous_;
 };
+
+// How many conditions a collector on this thread has been given so far
+// (recordConstraint and recordFloor calls that kept one, duplicates too):
+// the pass sees from it whether a shape function recorded any.
+uint64_t constraintsRecorded();
 
 // Names the node whose shape function runs while it lives (set by the pass).
 class ConstraintOrigin {

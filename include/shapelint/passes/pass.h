@@ -20,6 +20,13 @@ struct PassOptions {
   // were computed for another input size: they are not used to fill unknown
   // dims and are not reported as contradictions.
   std::map<std::string, ir::Shape> inputShapes;
+
+  // A node that repeats an earlier one exactly (op, opset, a shared
+  // attribute list, input shapes, types and presence) takes the outputs
+  // the earlier one set, without running its shape function again (see
+  // ShapeMemo in propagate.cpp). Turned off only by the test that shows it
+  // changes nothing.
+  bool rememberRepeatedNodes = true;
 };
 
 struct PassResult {
