@@ -6,8 +6,10 @@
 // reused instead of unmapped and faulted in again), 1 200 faults and about
 // 1.2 s, same output. glibc reads its tunables only at process start, hence
 // the re-exec; it costs one more program start (about 5 ms), so it is done
-// only for inputs where it pays: chain_10k (0.6 MB) 50 -> 32 ms, chain_1k
-// (60 KB) saves 2 ms, less than the start costs.
+// only for inputs where it pays. Re-measured once the IR had shrunk (issue
+// 8, 541 MB for the 1M-node chain), `perf stat -r 20`, with and without:
+// chain_10k (0.6 MB) 22 and 18 ms, a 20k-node chain (1.3 MB) 33 and 38 ms,
+// 40k nodes (2.6 MB) 52 and 65 ms, chain_100k (6.6 MB) 109 and 159 ms.
 #include "malloc_tuning.h"
 
 #include <sys/stat.h>
@@ -22,7 +24,7 @@ namespace shapelint::cli {
 namespace {
 
 constexpr char kTunables[] = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432";
-constexpr uint64_t kReexecMinBytes = 256ull * 1024;
+constexpr uint64_t kReexecMinBytes = 1024ull * 1024;
 
 bool loadsModels(std::string_view command) { return command == "check" || command == "sizes" || command == "infer"; }
 
