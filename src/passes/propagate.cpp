@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <exception>
 #include <map>
 #include <optional>
@@ -117,7 +119,7 @@ class ShapeMemo {
     key_.clear();
     append(fn);
     append(opset);
-    append(node.attributes.begin());
+    append(reinterpret_cast<uintptr_t>(node.attributes.begin()));
     appendText(node.domain);
     appendText(node.opType);
     append(node.inputs.size());
@@ -139,37 +141,59 @@ class ShapeMemo {
         if (d.isExpr()) return false;
         append(d.kind());
         if (d.isValue()) append(d.value());
-        if (d.isSymbol()) append(&d.symbol());
+        if (d.isSymbol()) append(reinterpret_cast<uintptr_t>(&d.symbol()));
       }
     }
     return true;
   }
   // The outputs remembered for the key last made, or null.
   const std::vector<RecordedOutput>* find() const {
-    auto it = entries_.find(std::string_view(key_));
+    auto it = entries_.find(keyBytes());
     return it == entries_.end() ? nullptr : &it->second;
   }
   void remember(std::vector<RecordedOutput> outputs) {
-    if (entries_.size() < kMaxEntries) entries_.emplace(key_, std::move(outputs));
+    if (entries_.size() < kMaxEntries) entries_.emplace(std::string(keyBytes()), std::move(outputs));
   }
 
  private:
   static constexpr size_t kMaxInputs = 16;
   static constexpr size_t kMaxOutputs = 16;
   static constexpr size_t kMaxEntries = 4096;
+  // The key is built as 64-bit words (one store each), compared and
+  // hashed as bytes.
   template <typename T>
   void append(const T& v) {
-    key_.append(reinterpret_cast<const char*>(&v), sizeof v);
+    static_assert(sizeof(T) <= sizeof(uint64_t));
+    uint64_t word = 0;
+    std::memcpy(&word, &v, sizeof v);
+    key_.push_back(word);
   }
   void appendText(const std::string& text) {
     append(text.size());
-    key_.append(text);
+    for (size_t at = 0; at < text.size(); at += sizeof(uint64_t)) {
+      uint64_t word = 0;
+      std::memcpy(&word, text.data() + at, std::min(sizeof word, text.size() - at));
+      key_.push_back(word);
+    }
   }
+  std::string_view keyBytes() const {
+    return {reinterpret_cast<const char*>(key_.data()), key_.size() * sizeof(uint64_t)};
+  }
+  // Keys are whole words: mixed a word at a time.
   struct Hash {
     using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
+    size_t operator()(std::string_view key) const {
+      uint64_t h = 0x9e3779b97f4a7c15ULL ^ key.size();
+      for (size_t at = 0; at + sizeof(uint64_t) <= key.size(); at += sizeof(uint64_t)) {
+        uint64_t word = 0;
+        std::memcpy(&word, key.data() + at, sizeof word);
+        h = (h ^ word) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 29;
+      }
+      return static_cast<size_t>(h);
+    }
   };
-  std::string key_;
+  std::vector<uint64_t> key_;
   std::unordered_map<std::string, std::vector<RecordedOutput>, Hash, std::equal_to<>> entries_;
 };
 
