@@ -416,7 +416,10 @@ class Skimmer {
     const size_t position = scratch.entries.size();
     uint64_t count = 0;
     const uint8_t* bytes = src_.buffered(limit, count);
-    if (bytes == nullptr || count != limit - src_.pos() || count > kMaxRememberedAttributeBytes) {
+    // Past the recursion limit the read fails, as protobuf's does, and the
+    // failure is not to be skipped.
+    if (bytes == nullptr || count != limit - src_.pos() || count > kMaxRememberedAttributeBytes ||
+        level > kProtobufRecursionLimit) {
       scratch.entries.push_back(nullptr);
       return readAttribute(graph, nodeIndex, scratch.attributes, position, limit, level, depth, wantValues,
                            describeNode);

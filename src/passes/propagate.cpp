@@ -104,9 +104,9 @@ struct RecordedOutput {
 // Nodes that repeat one exactly, as the Convs of a deep network do, take the
 // outputs the first one set without running the function again. Remembered
 // are only nodes whose attributes are a list other nodes share (or none) and
-// whose inputs have no values and no expression dims (values, symbols and
-// unknowns), and only a run that set shapes and nothing else: no data, no
-// finding, no size constraint (which names its node).
+// whose inputs carry no constant data and have dims that are non-negative
+// numbers, symbols or unknown, and only a run that set shapes and nothing
+// else: no data, no finding, no size constraint (which names its node).
 class ShapeMemo {
  public:
   // Builds the key of this node's run; false when the node is not one to
@@ -137,8 +137,9 @@ class ShapeMemo {
       for (const ir::Dim& d : shape.dims()) {
         // A symbol by its interned name, which lives as long as the
         // process; an expression is not remembered (its storage may be
-        // reused by another expression during the run).
-        if (d.isExpr()) return false;
+        // reused by another expression during the run), nor a negative
+        // dim (whether it is reported depends on who produced it).
+        if (d.isExpr() || (d.isValue() && d.value() < 0)) return false;
         append(d.kind());
         if (d.isValue()) append(d.value());
         if (d.isSymbol()) append(reinterpret_cast<uintptr_t>(&d.symbol()));

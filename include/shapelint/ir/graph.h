@@ -173,11 +173,11 @@ const char* attributeTypeName(Attribute::Type type);
 // the loader gives every node whose attributes are the same bytes of
 // numbers and strings (each 3x3, stride-1, pad-1 Conv of a network) the
 // same list, which saves a node's largest allocations on a model of a
-// million nodes. Lists with a tensor or
-// a subgraph are never shared. Reading never copies; the writers below copy
-// a shared list first (copy on write), so a node changed by hand changes
-// alone. There is no non-const iterator, so that a loop which only reads
-// never copies by accident.
+// million nodes, and lets the pass recognise repeated nodes by the list
+// they hold. Lists with a tensor or a subgraph are never shared. Reading
+// never copies; the writers below copy a shared list first (copy on
+// write), so a node changed by hand changes alone. There is no non-const
+// iterator, so that a loop which only reads never copies by accident.
 class AttributeList {
  public:
   using value_type = Attribute;
