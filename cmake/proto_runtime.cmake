@@ -1,0 +1,88 @@
+# shapelint_proto_runtime: what the loader links for the ONNX protobuf
+# classes (onnx::ModelProto and the rest) and protobuf itself.
+#
+# Loading libonnx_proto.so and libprotobuf.so costs every process about
+# 2.5 ms of dynamic loading and relocation on the development VM, more than
+# the whole check of a 1 000-node model. With SHAPELINT_STATIC_PROTOBUF (on
+# by default) the classes are generated here by Debian's protoc from
+# python3-onnx's onnx-ml.proto (the schema libonnx_proto.so was generated
+# from) and linked statically with Debian's libprotobuf.a and libz.a.
+# The generated header must be the very header libonnx-dev installs
+# (compared here, comments aside), so every object compiled against
+# <onnx/onnx_pb.h> sees the same classes; when it is not, or a piece is
+# missing, the build falls back to Debian's shared libraries with a warning.
+# bench/ keeps the shared libraries: its reference tools are "the usual way".
+option(SHAPELINT_STATIC_PROTOBUF
+       "Link the ONNX protobuf classes (generated from python3-onnx's onnx-ml.proto) and libprotobuf.a statically"
+       ON)
+set(SHAPELINT_ONNX_ML_PROTO /usr/lib/python3/dist-packages/onnx/onnx-ml.proto
+    CACHE FILEPATH "onnx-ml.proto matching libonnx-dev's onnx/onnx-ml.pb.h (package python3-onnx)")
+
+add_library(shapelint_proto_runtime INTERFACE)
+
+function(shapelint_static_proto_runtime out_ok)
+  set(${out_ok} OFF PARENT_SCOPE)
+  find_library(SHAPELINT_LIBPROTOBUF_A NAMES libprotobuf.a)
+  find_library(SHAPELINT_LIBZ_A NAMES libz.a)
+  get_target_property(onnx_includes onnx_proto INTERFACE_INCLUDE_DIRECTORIES)
+  find_file(SHAPELINT_DEBIAN_ONNX_ML_PB_H onnx/onnx-ml.pb.h HINTS ${onnx_includes} NO_CACHE)
+  foreach(piece Protobuf_PROTOC_EXECUTABLE SHAPELINT_LIBPROTOBUF_A SHAPELINT_LIBZ_A SHAPELINT_DEBIAN_ONNX_ML_PB_H)
+    if(NOT ${piece} OR NOT EXISTS "${${piece}}")
+      message(WARNING "SHAPELINT_STATIC_PROTOBUF: ${piece} not found; linking Debian's shared libonnx_proto and libprotobuf")
+      return()
+    endif()
+  endforeach()
+  if(NOT EXISTS "${SHAPELINT_ONNX_ML_PROTO}")
+    message(WARNING "SHAPELINT_STATIC_PROTOBUF: ${SHAPELINT_ONNX_ML_PROTO} not found (python3-onnx); "
+                    "linking Debian's shared libonnx_proto and libprotobuf")
+    return()
+  endif()
+
+  # libonnx_proto.so is built with the full runtime (descriptors and
+  # reflection, which the loader uses): drop the schema's LITE_RUNTIME option.
+  set(dir ${CMAKE_BINARY_DIR}/generated/proto)
+  file(READ "${SHAPELINT_ONNX_ML_PROTO}" schema)
+  string(REGEX REPLACE "\noption optimize_for = LITE_RUNTIME;" "\n" schema "${schema}")
+  file(MAKE_DIRECTORY ${dir}/onnx)
+  file(WRITE ${dir}/onnx/onnx-ml.proto "${schema}")
+  execute_process(COMMAND ${Protobuf_PROTOC_EXECUTABLE} --cpp_out=dllexport_decl=ONNX_API:${dir} -I${dir}
+                          ${dir}/onnx/onnx-ml.proto
+                  RESULT_VARIABLE protoc_result ERROR_VARIABLE protoc_error)
+  if(NOT protoc_result EQUAL 0)
+    message(WARNING "SHAPELINT_STATIC_PROTOBUF: protoc failed (${protoc_error}); "
+                    "linking Debian's shared libonnx_proto and libprotobuf")
+    return()
+  endif()
+  foreach(which generated installed)
+    if(which STREQUAL "generated")
+      file(READ ${dir}/onnx/onnx-ml.pb.h text)
+    else()
+      file(READ ${SHAPELINT_DEBIAN_ONNX_ML_PB_H} text)
+    endif()
+    string(REGEX REPLACE "(^|\n)//[^\n]*" "\\1" ${which} "${text}")
+  endforeach()
+  if(NOT generated STREQUAL installed)
+    message(WARNING "SHAPELINT_STATIC_PROTOBUF: the classes protoc generates from ${SHAPELINT_ONNX_ML_PROTO} "
+                    "differ from ${SHAPELINT_DEBIAN_ONNX_ML_PB_H}; linking Debian's shared libonnx_proto and libprotobuf")
+    return()
+  endif()
+
+  add_library(shapelint_onnx_proto STATIC ${dir}/onnx/onnx-ml.pb.cc)
+  target_include_directories(shapelint_onnx_proto BEFORE PRIVATE ${dir})
+  target_include_directories(shapelint_onnx_proto PUBLIC ${onnx_includes} ${Protobuf_INCLUDE_DIRS})
+  target_compile_definitions(shapelint_onnx_proto PUBLIC ONNX_NAMESPACE=onnx ONNX_ML=1 PRIVATE ONNX_API=)
+  target_link_libraries(shapelint_onnx_proto PUBLIC ${SHAPELINT_LIBPROTOBUF_A} ${SHAPELINT_LIBZ_A} Threads::Threads)
+  target_link_libraries(shapelint_proto_runtime INTERFACE shapelint_onnx_proto)
+  set(${out_ok} ON PARENT_SCOPE)
+endfunction()
+
+set(SHAPELINT_PROTO_RUNTIME_STATIC OFF)
+if(SHAPELINT_STATIC_PROTOBUF)
+  shapelint_static_proto_runtime(SHAPELINT_PROTO_RUNTIME_STATIC)
+endif()
+if(NOT SHAPELINT_PROTO_RUNTIME_STATIC)
+  target_link_libraries(shapelint_proto_runtime INTERFACE onnx_proto protobuf::libprotobuf)
+endif()
+if(SHAPELINT_PROTO_RUNTIME_STATIC)
+  message(STATUS "shapelint: ONNX protobuf classes generated from ${SHAPELINT_ONNX_ML_PROTO}, libprotobuf.a linked statically")
+endif()
