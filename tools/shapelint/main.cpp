@@ -688,7 +688,7 @@ int run(int argc, char** argv) {
 }  // namespace shapelint::cli
 
 int main(int argc, char** argv) {
-  shapelint::cli::reexecWithMallocTunables(argc, argv);
+  shapelint::cli::tuneMalloc(argc, argv);
   try {
     return shapelint::cli::run(argc, argv);
   } catch (const std::exception& e) {
