@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string_view>
 
 namespace shapelint::cli {
@@ -69,7 +70,7 @@ void padHeapForHugePages(uint64_t modelBytes) {
   // Every block from the advised heap (glibc's hugetlb=1 also advises the
   // blocks it maps on their own; the 1M-node chain's node list is 190 MB).
   if (::mallopt(M_MMAP_MAX, 0) == 0) return;
-  ::mallopt(M_TRIM_THRESHOLD, static_cast<int>(2 * pad));
+  ::mallopt(M_TRIM_THRESHOLD, static_cast<int>(std::min<uint64_t>(2 * pad, std::numeric_limits<int>::max())));
   ::mallopt(M_TOP_PAD, static_cast<int>(pad));
   auto* before = static_cast<char*>(::sbrk(0));
   void* volatile probe = std::malloc(256 << 10);  // volatile: an unused malloc and free may be left out
