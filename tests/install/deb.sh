@@ -48,7 +48,10 @@ objdump -p "$build/shapelint" | awk '$1 == "NEEDED" { print $2 }' >"$work/needed
 [[ -s $work/needed ]] || fail "the binary has no NEEDED libraries"
 ldd "$build/shapelint" >"$work/ldd"
 while IFS= read -r soname; do
-  lib=$(awk -v n="$soname" '$1 == n && $2 == "=>" { print $3 }' "$work/ldd")
+  # "libc.so.6 => /lib/.../libc.so.6 (0x…)", or for the dynamic loader (NEEDED
+  # by a binary with libstdc++ linked in) "/lib64/ld-linux-x86-64.so.2 (0x…)".
+  lib=$(awk -v n="$soname" '$1 == n && $2 == "=>" { print $3; exit }
+                            substr($1, length($1) - length(n)) == "/" n { print $1; exit }' "$work/ldd")
   [[ -n $lib ]] || { fail "ldd does not resolve $soname"; continue; }
   pkg=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1) || pkg=
   [[ -n $pkg ]] || pkg=$(dpkg -S "$lib" 2>/dev/null | head -1 | cut -d: -f1) || pkg=
