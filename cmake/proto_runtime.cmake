@@ -13,12 +13,18 @@
 # missing, the build falls back to Debian's shared libraries with a warning.
 # bench/ keeps the shared libraries: its reference tools are "the usual way".
 option(SHAPELINT_STATIC_PROTOBUF
-       "Link the ONNX protobuf classes (generated from python3-onnx's onnx-ml.proto) and libprotobuf.a statically"
+       "Link the ONNX protobuf classes (generated from python3-onnx's onnx-ml.proto) and libprotobuf.a statically (and then libstdc++)"
        ON)
 set(SHAPELINT_ONNX_ML_PROTO /usr/lib/python3/dist-packages/onnx/onnx-ml.proto
     CACHE FILEPATH "onnx-ml.proto matching libonnx-dev's onnx/onnx-ml.pb.h (package python3-onnx)")
 
 add_library(shapelint_proto_runtime INTERFACE)
+
+# Warns why the static classes cannot be used and leaves the function.
+macro(shapelint_proto_fallback reason)
+  message(WARNING "SHAPELINT_STATIC_PROTOBUF: ${reason}; linking Debian's shared libonnx_proto and libprotobuf")
+  return()
+endmacro()
 
 function(shapelint_static_proto_runtime out_ok)
   set(${out_ok} OFF PARENT_SCOPE)
@@ -26,17 +32,12 @@ function(shapelint_static_proto_runtime out_ok)
   find_library(SHAPELINT_LIBZ_A NAMES libz.a)
   get_target_property(onnx_includes onnx_proto INTERFACE_INCLUDE_DIRECTORIES)
   find_file(SHAPELINT_DEBIAN_ONNX_ML_PB_H onnx/onnx-ml.pb.h HINTS ${onnx_includes} NO_CACHE)
-  foreach(piece Protobuf_PROTOC_EXECUTABLE SHAPELINT_LIBPROTOBUF_A SHAPELINT_LIBZ_A SHAPELINT_DEBIAN_ONNX_ML_PB_H)
+  foreach(piece Protobuf_PROTOC_EXECUTABLE SHAPELINT_LIBPROTOBUF_A SHAPELINT_LIBZ_A SHAPELINT_DEBIAN_ONNX_ML_PB_H
+                SHAPELINT_ONNX_ML_PROTO)
     if(NOT ${piece} OR NOT EXISTS "${${piece}}")
-      message(WARNING "SHAPELINT_STATIC_PROTOBUF: ${piece} not found; linking Debian's shared libonnx_proto and libprotobuf")
-      return()
+      shapelint_proto_fallback("${piece} (${${piece}}) not found")
     endif()
   endforeach()
-  if(NOT EXISTS "${SHAPELINT_ONNX_ML_PROTO}")
-    message(WARNING "SHAPELINT_STATIC_PROTOBUF: ${SHAPELINT_ONNX_ML_PROTO} not found (python3-onnx); "
-                    "linking Debian's shared libonnx_proto and libprotobuf")
-    return()
-  endif()
 
   # libonnx_proto.so is built with the full runtime (descriptors and
   # reflection, which the loader uses): drop the schema's LITE_RUNTIME option.
@@ -49,22 +50,16 @@ function(shapelint_static_proto_runtime out_ok)
                           ${dir}/onnx/onnx-ml.proto
                   RESULT_VARIABLE protoc_result ERROR_VARIABLE protoc_error)
   if(NOT protoc_result EQUAL 0)
-    message(WARNING "SHAPELINT_STATIC_PROTOBUF: protoc failed (${protoc_error}); "
-                    "linking Debian's shared libonnx_proto and libprotobuf")
-    return()
+    shapelint_proto_fallback("protoc failed (${protoc_error})")
   endif()
-  foreach(which generated installed)
-    if(which STREQUAL "generated")
-      file(READ ${dir}/onnx/onnx-ml.pb.h text)
-    else()
-      file(READ ${SHAPELINT_DEBIAN_ONNX_ML_PB_H} text)
-    endif()
-    string(REGEX REPLACE "(^|\n)//[^\n]*" "\\1" ${which} "${text}")
-  endforeach()
+  # The same header, comment lines aside.
+  file(READ ${dir}/onnx/onnx-ml.pb.h generated)
+  file(READ ${SHAPELINT_DEBIAN_ONNX_ML_PB_H} installed)
+  string(REGEX REPLACE "(^|\n)//[^\n]*" "\\1" generated "${generated}")
+  string(REGEX REPLACE "(^|\n)//[^\n]*" "\\1" installed "${installed}")
   if(NOT generated STREQUAL installed)
-    message(WARNING "SHAPELINT_STATIC_PROTOBUF: the classes protoc generates from ${SHAPELINT_ONNX_ML_PROTO} "
-                    "differ from ${SHAPELINT_DEBIAN_ONNX_ML_PB_H}; linking Debian's shared libonnx_proto and libprotobuf")
-    return()
+    set(why "the classes protoc generates from ${SHAPELINT_ONNX_ML_PROTO} differ from ${SHAPELINT_DEBIAN_ONNX_ML_PB_H}")
+    shapelint_proto_fallback("${why}")
   endif()
 
   add_library(shapelint_onnx_proto STATIC ${dir}/onnx/onnx-ml.pb.cc)
@@ -80,9 +75,16 @@ set(SHAPELINT_PROTO_RUNTIME_STATIC OFF)
 if(SHAPELINT_STATIC_PROTOBUF)
   shapelint_static_proto_runtime(SHAPELINT_PROTO_RUNTIME_STATIC)
 endif()
-if(NOT SHAPELINT_PROTO_RUNTIME_STATIC)
-  target_link_libraries(shapelint_proto_runtime INTERFACE onnx_proto protobuf::libprotobuf)
-endif()
 if(SHAPELINT_PROTO_RUNTIME_STATIC)
   message(STATUS "shapelint: ONNX protobuf classes generated from ${SHAPELINT_ONNX_ML_PROTO}, libprotobuf.a linked statically")
+else()
+  target_link_libraries(shapelint_proto_runtime INTERFACE onnx_proto protobuf::libprotobuf)
+endif()
+
+# libstdc++ and libgcc in the binary too, once nothing it loads (a shared
+# libprotobuf) brings the shared ones; not under the sanitizers, whose
+# runtimes expect the shared libstdc++.
+set(SHAPELINT_STATIC_LIBSTDCXX OFF)
+if(SHAPELINT_PROTO_RUNTIME_STATIC AND NOT SHAPELINT_SANITIZE AND NOT SHAPELINT_FUZZ)
+  set(SHAPELINT_STATIC_LIBSTDCXX ON)
 endif()
