@@ -1,7 +1,6 @@
 #include "skim.h"
 
 #include <fmt/format.h>
-#include <google/protobuf/descriptor.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 
@@ -67,12 +67,60 @@ bool isTensorPayload(uint32_t number) {
   }
 }
 
+// The field numbers a message type's schema declares, from the generated
+// kXxxFieldNumber constants: asking the descriptor instead would build
+// protobuf's descriptor pool, a million instructions on every run.
+// skimmedFieldNumbers() shows them to the test that compares them with the
+// descriptors.
+template <typename Message>
+std::vector<int> fieldNumbersOf();
+template <>
+std::vector<int> fieldNumbersOf<::onnx::ModelProto>() {
+  using P = ::onnx::ModelProto;
+  return {P::kIrVersionFieldNumber, P::kOpsetImportFieldNumber, P::kProducerNameFieldNumber, P::kProducerVersionFieldNumber, P::kDomainFieldNumber, P::kModelVersionFieldNumber, P::kDocStringFieldNumber, P::kGraphFieldNumber, P::kMetadataPropsFieldNumber, P::kTrainingInfoFieldNumber, P::kFunctionsFieldNumber};
+}
+template <>
+std::vector<int> fieldNumbersOf<::onnx::GraphProto>() {
+  using P = ::onnx::GraphProto;
+  return {P::kNodeFieldNumber, P::kNameFieldNumber, P::kInitializerFieldNumber, P::kSparseInitializerFieldNumber, P::kDocStringFieldNumber, P::kInputFieldNumber, P::kOutputFieldNumber, P::kValueInfoFieldNumber, P::kQuantizationAnnotationFieldNumber};
+}
+template <>
+std::vector<int> fieldNumbersOf<::onnx::NodeProto>() {
+  using P = ::onnx::NodeProto;
+  return {P::kInputFieldNumber, P::kOutputFieldNumber, P::kNameFieldNumber, P::kOpTypeFieldNumber, P::kDomainFieldNumber, P::kAttributeFieldNumber, P::kDocStringFieldNumber};
+}
+template <>
+std::vector<int> fieldNumbersOf<::onnx::AttributeProto>() {
+  using P = ::onnx::AttributeProto;
+  return {P::kNameFieldNumber, P::kRefAttrNameFieldNumber, P::kDocStringFieldNumber, P::kTypeFieldNumber, P::kFFieldNumber, P::kIFieldNumber, P::kSFieldNumber, P::kTFieldNumber, P::kGFieldNumber, P::kSparseTensorFieldNumber, P::kTpFieldNumber, P::kFloatsFieldNumber, P::kIntsFieldNumber, P::kStringsFieldNumber, P::kTensorsFieldNumber, P::kGraphsFieldNumber, P::kSparseTensorsFieldNumber, P::kTypeProtosFieldNumber};
+}
+template <>
+std::vector<int> fieldNumbersOf<::onnx::TensorProto>() {
+  using P = ::onnx::TensorProto;
+  return {P::kDimsFieldNumber, P::kDataTypeFieldNumber, P::kSegmentFieldNumber, P::kFloatDataFieldNumber, P::kInt32DataFieldNumber, P::kStringDataFieldNumber, P::kInt64DataFieldNumber, P::kNameFieldNumber, P::kDocStringFieldNumber, P::kRawDataFieldNumber, P::kExternalDataFieldNumber, P::kDataLocationFieldNumber, P::kDoubleDataFieldNumber, P::kUint64DataFieldNumber};
+}
+template <>
+std::vector<int> fieldNumbersOf<::onnx::SparseTensorProto>() {
+  using P = ::onnx::SparseTensorProto;
+  return {P::kValuesFieldNumber, P::kIndicesFieldNumber, P::kDimsFieldNumber};
+}
+template <>
+std::vector<int> fieldNumbersOf<::onnx::FunctionProto>() {
+  using P = ::onnx::FunctionProto;
+  return {P::kNameFieldNumber, P::kInputFieldNumber, P::kOutputFieldNumber, P::kAttributeFieldNumber, P::kNodeFieldNumber, P::kDocStringFieldNumber, P::kOpsetImportFieldNumber, P::kDomainFieldNumber};
+}
+template <>
+std::vector<int> fieldNumbersOf<::onnx::TrainingInfoProto>() {
+  using P = ::onnx::TrainingInfoProto;
+  return {P::kInitializationFieldNumber, P::kAlgorithmFieldNumber, P::kInitializationBindingFieldNumber, P::kUpdateBindingFieldNumber};
+}
+
 // The field numbers a message type's schema knows.
 class KnownFields {
  public:
-  explicit KnownFields(const pb::Descriptor* descriptor) {
-    for (int i = 0; i < descriptor->field_count(); ++i) {
-      const auto number = static_cast<size_t>(descriptor->field(i)->number());
+  explicit KnownFields(const std::vector<int>& numbers) {
+    for (const int n : numbers) {
+      const auto number = static_cast<size_t>(n);
       if (number >= known_.size()) known_.resize(number + 1, false);
       known_[number] = true;
     }
@@ -85,7 +133,7 @@ class KnownFields {
 
 template <typename Message>
 const KnownFields& knownFieldsOf() {
-  static const KnownFields known(Message::descriptor());
+  static const KnownFields known(fieldNumbersOf<Message>());
   return known;
 }
 
@@ -887,17 +935,22 @@ class Skimmer {
     return true;
   }
 
-  // A tag as protobuf reads it: at most 5 bytes, kept modulo 2^32.
+  // A tag as protobuf reads it: at most 5 bytes, kept modulo 2^32. The
+  // common case, a one-byte tag (field numbers up to 15) already buffered,
+  // is inlined; the rest is readTagSlow.
   bool readTag(uint64_t limit, uint32_t& tag, Field& f) {
-    // Fast path: a one-byte tag (field numbers up to 15), already buffered.
     uint64_t count = 0;
     const uint8_t* bytes = src_.buffered(limit, count);
-    if (count > 0 && bytes[0] < 0x80) {
+    if (count > 0 && bytes[0] < 0x80) [[likely]] {
       f.header[f.headerSize++] = bytes[0];
       tag = bytes[0];
       src_.advance(1);
       return true;
     }
+    return readTagSlow(limit, tag, f);
+  }
+
+  [[gnu::noinline]] bool readTagSlow(uint64_t limit, uint32_t& tag, Field& f) {
     uint32_t value = 0;
     for (int i = 0; i < 5 && src_.pos() < limit; ++i) {
       uint8_t byte = 0;
@@ -941,16 +994,21 @@ class Skimmer {
 
   // A length as protobuf reads it (at most 5 bytes, below 2 GiB), which
   // must fit before `limit`.
+  // The common case, a one-byte length (below 128) already buffered, is
+  // inlined; the rest is readLengthSlow.
   bool readLength(uint64_t limit, uint64_t& length, Field* f) {
-    // Fast path: a one-byte length (below 128), already buffered.
     uint64_t count = 0;
     const uint8_t* bytes = src_.buffered(limit, count);
-    if (count > 0 && bytes[0] < 0x80) {
+    if (count > 0 && bytes[0] < 0x80) [[likely]] {
       if (f != nullptr) f->header[f->headerSize++] = bytes[0];
       src_.advance(1);
       length = bytes[0];
       return length <= limit - src_.pos();
     }
+    return readLengthSlow(limit, length, f);
+  }
+
+  [[gnu::noinline]] bool readLengthSlow(uint64_t limit, uint64_t& length, Field* f) {
     uint64_t value = 0;
     for (int i = 0; i < 5 && src_.pos() < limit; ++i) {
       uint8_t byte = 0;
@@ -1011,6 +1069,24 @@ ParseOutcome skimSource(Source& source, std::string head, ::onnx::ModelProto& mo
 }
 
 }  // namespace
+
+std::vector<int> skimmedFieldNumbers(std::string_view fullName) {
+  const std::pair<std::string_view, std::vector<int> (*)()> messages[] = {
+      {"onnx.ModelProto", fieldNumbersOf<::onnx::ModelProto>},
+      {"onnx.GraphProto", fieldNumbersOf<::onnx::GraphProto>},
+      {"onnx.NodeProto", fieldNumbersOf<::onnx::NodeProto>},
+      {"onnx.AttributeProto", fieldNumbersOf<::onnx::AttributeProto>},
+      {"onnx.TensorProto", fieldNumbersOf<::onnx::TensorProto>},
+      {"onnx.SparseTensorProto", fieldNumbersOf<::onnx::SparseTensorProto>},
+      {"onnx.FunctionProto", fieldNumbersOf<::onnx::FunctionProto>},
+      {"onnx.TrainingInfoProto", fieldNumbersOf<::onnx::TrainingInfoProto>},
+  };
+  std::vector<int> numbers;
+  for (const auto& [name, numbersOf] : messages)
+    if (name == fullName) numbers = numbersOf();
+  std::sort(numbers.begin(), numbers.end());
+  return numbers;
+}
 
 bool skimKeepsValues(int32_t type, int64_t count) {
   if (ir::isFloatingType(type)) return count <= kMaxKeptRealElements;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "proto_io.h"
 #include "tensor.h"
@@ -30,6 +31,11 @@ inline constexpr int64_t kMaxKeptRealElements = 64;
 // True when skimming keeps the payload of a tensor of element type `type`
 // with `count` elements (ir::kMaxConstElements for integer types).
 bool skimKeepsValues(int32_t type, int64_t count);
+
+// The field numbers the skimmer takes as known for the message named
+// `fullName` ("onnx.NodeProto"), sorted; empty for a message it does not
+// walk. Fields with other numbers are skipped as unknown.
+std::vector<int> skimmedFieldNumbers(std::string_view fullName);
 
 // Like parseFile into `model`, but tensor payloads that cannot be a small
 // constant are skipped: a regular file is read with pread at the offsets

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <gmock/gmock.h>
+#include <google/protobuf/descriptor.h>
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
@@ -113,6 +114,24 @@ std::vector<std::string> modelFiles() {
       if (entry.path().extension() == ".onnx") files.push_back(entry.path().string());
   std::sort(files.begin(), files.end());
   return files;
+}
+
+// The skimmer's lists of known field numbers are written out (building the
+// descriptors costs a millisecond per run); they must be the schema's.
+TEST(Skim, KnownFieldNumbersAreTheSchemas) {
+  const google::protobuf::Descriptor* descriptors[] = {
+      ::onnx::ModelProto::descriptor(),        ::onnx::GraphProto::descriptor(),
+      ::onnx::NodeProto::descriptor(),         ::onnx::AttributeProto::descriptor(),
+      ::onnx::TensorProto::descriptor(),       ::onnx::SparseTensorProto::descriptor(),
+      ::onnx::FunctionProto::descriptor(),     ::onnx::TrainingInfoProto::descriptor(),
+  };
+  for (const google::protobuf::Descriptor* d : descriptors) {
+    std::vector<int> schema;
+    for (int i = 0; i < d->field_count(); ++i) schema.push_back(d->field(i)->number());
+    std::sort(schema.begin(), schema.end());
+    EXPECT_EQ(skimmedFieldNumbers(d->full_name()), schema) << d->full_name();
+  }
+  EXPECT_TRUE(skimmedFieldNumbers("onnx.ValueInfoProto").empty());
 }
 
 TEST(Skim, SameIrAsFullParseForEveryModel) {
