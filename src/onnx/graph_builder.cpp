@@ -29,6 +29,9 @@ constexpr size_t kMaxCycleShown = 8;
 // look up: on a million-value graph the index is megabytes, and each lookup
 // would otherwise wait for memory.
 constexpr size_t kPrefetchAhead = 8;
+// Below this many nodes the index fits in the core's cache, and a prefetch
+// would only hash each name twice.
+constexpr size_t kPrefetchMinNodes = 32768;
 
 // What every graph of one model shares while it is built: the limits, and
 // the nodes counted so far in all of its graphs.
@@ -280,8 +283,9 @@ class GraphBuilder {
         node.outputs.assign(proto.output().begin(), proto.output().end());
       }
     }
+    const bool prefetch = graph_.nodes.size() >= kPrefetchMinNodes;
     for (size_t i = 0; i < graph_.nodes.size(); ++i) {
-      if (i + kPrefetchAhead < graph_.nodes.size())
+      if (prefetch && i + kPrefetchAhead < graph_.nodes.size())
         for (const std::string& output : graph_.nodes[i + kPrefetchAhead].outputs) graph_.valueIndex.prefetch(output);
       ir::Node& node = graph_.nodes[i];
       node.index = i;
@@ -433,8 +437,9 @@ class GraphBuilder {
 
   Problem resolveInputs() {
     inDegree_.assign(graph_.nodes.size(), 0);
+    const bool prefetch = graph_.nodes.size() >= kPrefetchMinNodes;
     for (ir::Node& node : graph_.nodes) {
-      if (node.index + kPrefetchAhead < graph_.nodes.size())
+      if (prefetch && node.index + kPrefetchAhead < graph_.nodes.size())
         for (const std::string& input : graph_.nodes[node.index + kPrefetchAhead].inputs)
           graph_.valueIndex.prefetch(input);
       for (size_t k = 0; k < node.inputs.size(); ++k) {

@@ -71,7 +71,7 @@ void blocks(const ir::Graph& graph, const ir::Node& node, std::vector<Constraint
   const ir::Shape in = effectiveShape(*x, false);
   if (!in.rankKnown() || in.rank() != 4) return;
   const int64_t k = b->i;
-  if (node.opType == "SpaceToDepth") {
+  if (node.isOp("SpaceToDepth")) {
     divisible(out, in[2], k, node, "SpaceToDepth: H divides by the block size");
     divisible(out, in[3], k, node, "SpaceToDepth: W divides by the block size");
   } else if (k <= (int64_t{1} << 31)) {
@@ -199,16 +199,16 @@ void collect(const ir::Graph& graph, int64_t opset, std::vector<Constraint>& out
       for (const auto& g : a.graphs())
         if (g) collect(*g, opset, out);
     if (!node.domain.empty() && node.domain != "ai.onnx") continue;
-    if (node.opType == "Reshape")
+    if (node.isOp("Reshape"))
       reshape(graph, node, out);
-    else if (node.opType == "SpaceToDepth" || node.opType == "DepthToSpace")
+    else if (node.isOp("SpaceToDepth") || node.isOp("DepthToSpace"))
       blocks(graph, node, out);
-    else if (node.opType == "Split") {
+    else if (node.isOp("Split")) {
       split(graph, node, opset, out);
       splitSizes(graph, node, opset, out);
-    } else if (node.opType == "Gather")
+    } else if (node.isOp("Gather"))
       gatherIndices(graph, node, out);
-    else if (node.opType == "Pad")
+    else if (node.isOp("Pad"))
       negativePads(graph, node, opset, out);
   }
 }

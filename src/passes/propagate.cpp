@@ -419,13 +419,13 @@ BodySeeds bodySeeds(const RunState& state, const Scope& scope, const ir::Node& n
   };
   BodySeeds seeds;
   if (!node.domain.empty() && node.domain != "ai.onnx") return seeds;
-  if (node.opType == "Loop") {
+  if (node.isOp("Loop")) {
     seeds.push_back(ir::Shape(std::vector<ir::Dim>{}));
     seeds.push_back(ir::Shape(std::vector<ir::Dim>{}));
     for (size_t i = 2; i < node.inputs.size(); ++i) seeds.push_back(outer(i));
     return seeds;
   }
-  if (node.opType != "Scan" || state.model.opset(node.domain) < 9) return seeds;
+  if (!node.isOp("Scan") || state.model.opset(node.domain) < 9) return seeds;
   int64_t numScan = -1;
   std::vector<int64_t> axes;
   for (const ir::Attribute& a : node.attributes) {

@@ -289,6 +289,9 @@ struct Node {
   static constexpr int32_t kNoValue = -1;
 
   const Attribute* attr(std::string_view attrName) const;
+  // Whether opType is `op`: lengths first, so the pass's per-node checks
+  // against literals rarely compare bytes.
+  bool isOp(std::string_view op) const { return std::string_view(opType) == op; }
   int32_t inputValueId(size_t k) const {
     return valueIds.size() == inputs.size() + outputs.size() ? valueIds[k] : kNoValue;
   }
