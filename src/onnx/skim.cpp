@@ -206,17 +206,21 @@ class Source {
     if (fd_ < 0 || pos_ >= size_) return false;
     const bool sequential = pos_ == bufferStart_ + bufferSize_;
     readSize_ = sequential ? std::min(readSize_ * 2, kMaxReadSize) : kMinReadSize;
-    buffer_.resize(kMaxReadSize);
+    if (!buffer_) {
+      // Uninitialized, and no larger than the file: pread fills what is used.
+      bufferCapacity_ = static_cast<size_t>(std::min<uint64_t>(kMaxReadSize, size_));
+      buffer_.reset(new uint8_t[bufferCapacity_]);
+    }
     const auto wanted = static_cast<size_t>(std::min<uint64_t>(readSize_, size_ - pos_));
     ssize_t got = -1;
     do {
-      got = ::pread(fd_, buffer_.data(), wanted, static_cast<off_t>(pos_));
+      got = ::pread(fd_, buffer_.get(), wanted, static_cast<off_t>(pos_));
     } while (got < 0 && errno == EINTR);
     if (got <= 0) {  // an error, or the file shrank
       if (got < 0) error_ = errno;
       return false;
     }
-    data_ = buffer_.data();
+    data_ = buffer_.get();
     bufferStart_ = pos_;
     bufferSize_ = static_cast<uint64_t>(got);
     return true;
@@ -228,7 +232,8 @@ class Source {
   uint64_t pos_ = 0;
   uint64_t bufferStart_ = 0;  // the offset of data_[0]
   uint64_t bufferSize_ = 0;
-  std::vector<uint8_t> buffer_;
+  std::unique_ptr<uint8_t[]> buffer_;
+  size_t bufferCapacity_ = 0;
   size_t readSize_ = kMinReadSize;
   int error_ = 0;
 };
@@ -287,12 +292,20 @@ class TensorSizing {
   uint64_t keptBytes_ = 0;
 };
 
+// A length-delimited field of a NodeProto that the IR reads (scanPlainNode):
+// its number and its payload, as offsets from the node's first byte.
+struct PlainField {
+  uint32_t number = 0;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
 // Walks a serialized ModelProto.
 class Skimmer {
   // Per nesting level: the lists of the node or attribute being read there.
   struct LevelScratch {
-    std::vector<std::string> inputs;
-    std::vector<std::string> outputs;
+    // A plain node's string and attribute fields (scanPlainNode).
+    std::vector<PlainField> fields;
     // A node's attributes in order: a remembered attribute, or null for
     // the next of `attributes` (readNodeAttribute).
     std::vector<const ir::Attribute*> entries;
@@ -412,12 +425,7 @@ class Skimmer {
     if (level > kProtobufRecursionLimit) return false;
     const size_t nodeIndex = graph.nodes.size();
     ir::Node& node = graph.nodes.emplace_back();
-    // Inputs, outputs and attributes are read into this level's scratch
-    // lists and moved into the node at the end, so that each node's lists
-    // are allocated once, at their size.
     LevelScratch& scratch = levelScratch_[static_cast<size_t>(level)];
-    scratch.inputs.clear();
-    scratch.outputs.clear();
     scratch.attributes.clear();
     scratch.entries.clear();
     auto describe = [&] {
@@ -425,13 +433,59 @@ class Skimmer {
         return fmt::format("node '{}' ({})", escapeModelText(node.name), escapeModelText(node.opType));
       return fmt::format("unnamed node {} ({})", index, escapeModelText(node.opType));
     };
+    // Most nodes are buffered whole and plain: their fields are found in one
+    // pass over the bytes, the lists are sized once, and the strings are
+    // copied straight in.
+    const uint64_t start = src_.pos();
+    uint64_t count = 0;
+    const uint8_t* bytes = src_.buffered(limit, count);
+    if (bytes != nullptr && count == limit - start && scanPlainNode(bytes, bytes + count, scratch.fields)) {
+      size_t inputs = 0;
+      size_t outputs = 0;
+      for (const PlainField& f : scratch.fields) {
+        inputs += f.number == 1 ? 1 : 0;
+        outputs += f.number == 2 ? 1 : 0;
+      }
+      node.inputs.reserve(inputs);
+      node.outputs.reserve(outputs);
+      for (const PlainField& f : scratch.fields) {
+        const uint64_t end = start + f.offset + f.size;
+        src_.skipTo(start + f.offset);
+        if (f.number == 5) {
+          if (!readNodeAttribute(graph, nodeIndex, scratch, end, level + 1, depth, wantValues, describe)) return false;
+          continue;
+        }
+        std::string_view text;
+        if (!plainText(end, text)) return false;
+        switch (f.number) {
+          case 1:
+            node.inputs.emplace_back(text);
+            break;
+          case 2:
+            node.outputs.emplace_back(text);
+            break;
+          case 3:
+            node.name = text;
+            break;
+          case 4:
+            node.opType = text;
+            break;
+          default:  // 7
+            node.domain = text;
+            break;
+        }
+      }
+      src_.skipTo(limit);
+      takeAttributes(scratch, node.attributes);
+      return true;
+    }
     const bool ok = walk(nullptr, knownFieldsOf<::onnx::NodeProto>(), limit, level, [&](const Field& f) {
       if (f.wireType != kLengthDelimited) return Action::kSkip;
       switch (f.number) {
         case 1:
-          return readString(f, scratch.inputs.emplace_back());
+          return appendString(f, node.inputs);
         case 2:
-          return readString(f, scratch.outputs.emplace_back());
+          return appendString(f, node.outputs);
         case 3:
           return readString(f, node.name);
         case 4:
@@ -444,8 +498,6 @@ class Skimmer {
           return Action::kSkip;
       }
     });
-    moveInto(scratch.inputs, node.inputs);
-    moveInto(scratch.outputs, node.outputs);
     // After a failure the list may lack the attribute that failed; the
     // load fails anyway.
     if (ok) takeAttributes(scratch, node.attributes);
@@ -511,14 +563,6 @@ class Skimmer {
     for (const ir::Attribute* a : scratch.entries) to.push_back(a != nullptr ? *a : std::move(*own++));
     scratch.attributes.clear();
     if (allRemembered && sharedLists_.size() < kMaxSharedLists) sharedLists_.emplace(scratch.entries, to);
-  }
-
-  template <typename T>
-  static void moveInto(std::vector<T>& from, std::vector<T>& to) {
-    if (from.empty()) return;
-    to.reserve(from.size());
-    std::move(from.begin(), from.end(), std::back_inserter(to));
-    from.clear();
   }
 
   // An AttributeProto of node `nodeIndex` of `graph`. Numbers, strings and
@@ -650,8 +694,96 @@ class Skimmer {
     return true;
   }
 
+  // The fields of the NodeProto bytes from `p` to `end` that the IR reads
+  // (inputs 1, outputs 2, name 3, op_type 4, attributes 5, domain 7, each
+  // length-delimited), in order, when every field is plain: a tag of at
+  // most two bytes with a valid number and wire type (no groups), a length
+  // of at most two bytes within the node, a varint of at most ten. Such a
+  // node reads as the general walk reads it, which skips the other fields;
+  // false sends anything else to that walk.
+  static bool scanPlainNode(const uint8_t* p, const uint8_t* end, std::vector<PlainField>& fields) {
+    fields.clear();
+    const uint8_t* const first = p;
+    auto shortVarint = [&](uint64_t& out) {  // at most two bytes
+      if (p == end) return false;
+      out = *p++;
+      if (out < 0x80) return true;
+      if (p == end || *p >= 0x80) return false;
+      out = (out & 0x7f) | static_cast<uint64_t>(*p++) << 7;
+      return true;
+    };
+    while (p < end) {
+      uint64_t tag = 0;
+      if (!shortVarint(tag)) return false;
+      const auto number = static_cast<uint32_t>(tag >> 3);
+      const auto wireType = static_cast<uint32_t>(tag & 7);
+      if (number == 0) return false;
+      switch (wireType) {
+        case kLengthDelimited: {
+          uint64_t size = 0;
+          if (!shortVarint(size) || size > static_cast<uint64_t>(end - p)) return false;
+          if ((number >= 1 && number <= 5) || number == 7)
+            fields.push_back({number, static_cast<uint64_t>(p - first), size});
+          p += size;
+          break;
+        }
+        case kVarint: {
+          int i = 0;
+          while (i < 10 && p < end && *p >= 0x80) ++p, ++i;
+          if (i == 10 || p == end) return false;
+          ++p;
+          break;
+        }
+        case kFixed64:
+        case kFixed32: {
+          const uint64_t size = wireType == kFixed64 ? 8 : 4;
+          if (size > static_cast<uint64_t>(end - p)) return false;
+          p += size;
+          break;
+        }
+        default:
+          return false;
+      }
+    }
+    return true;
+  }
+
+  // The bytes from pos() to `end` of a plain node's field: in place when
+  // buffered, else read into plainText_.
+  bool plainText(uint64_t end, std::string_view& text) {
+    uint64_t count = 0;
+    const uint8_t* bytes = src_.buffered(end, count);
+    if (bytes != nullptr && count == end - src_.pos()) {
+      text = {reinterpret_cast<const char*>(bytes), count};
+      return true;
+    }
+    plainText_.clear();
+    if (!src_.append(end - src_.pos(), plainText_)) return false;
+    text = plainText_;
+    return true;
+  }
+
+  // The payload of a length-delimited field, appended to `list`.
+  Action appendString(const Field& f, std::vector<std::string>& list) {
+    uint64_t count = 0;
+    const uint8_t* bytes = src_.buffered(f.end, count);
+    if (bytes != nullptr && count == f.end - src_.pos()) {
+      list.emplace_back(reinterpret_cast<const char*>(bytes), count);
+      src_.advance(count);
+      return Action::kConsumed;
+    }
+    return readString(f, list.emplace_back());
+  }
+
   // The payload of a length-delimited field, replacing `out`.
   Action readString(const Field& f, std::string& out) {
+    uint64_t count = 0;
+    const uint8_t* bytes = src_.buffered(f.end, count);
+    if (bytes != nullptr && count == f.end - src_.pos()) {
+      out = std::string(reinterpret_cast<const char*>(bytes), count);
+      src_.advance(count);
+      return Action::kConsumed;
+    }
     out.clear();
     return src_.append(f.end - src_.pos(), out) ? Action::kConsumed : Action::kFail;
   }
@@ -938,7 +1070,7 @@ class Skimmer {
   // A tag as protobuf reads it: at most 5 bytes, kept modulo 2^32. The
   // common case, a one-byte tag (field numbers up to 15) already buffered,
   // is inlined; the rest is readTagSlow.
-  bool readTag(uint64_t limit, uint32_t& tag, Field& f) {
+  [[gnu::always_inline]] bool readTag(uint64_t limit, uint32_t& tag, Field& f) {
     uint64_t count = 0;
     const uint8_t* bytes = src_.buffered(limit, count);
     if (count > 0 && bytes[0] < 0x80) [[likely]] {
@@ -996,7 +1128,7 @@ class Skimmer {
   // must fit before `limit`.
   // The common case, a one-byte length (below 128) already buffered, is
   // inlined; the rest is readLengthSlow.
-  bool readLength(uint64_t limit, uint64_t& length, Field* f) {
+  [[gnu::always_inline]] bool readLength(uint64_t limit, uint64_t& length, Field* f) {
     uint64_t count = 0;
     const uint8_t* bytes = src_.buffered(limit, count);
     if (count > 0 && bytes[0] < 0x80) [[likely]] {
@@ -1047,6 +1179,7 @@ class Skimmer {
   };
   static constexpr size_t kMaxSharedLists = 4096;
   std::unordered_map<std::vector<const ir::Attribute*>, ir::AttributeList, EntriesHash> sharedLists_;
+  std::string plainText_;
   std::string failure_;
 };
 

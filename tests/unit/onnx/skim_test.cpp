@@ -619,6 +619,20 @@ TEST(Skim, NodesFromTheWireAsProtobufReadsThem) {
        wireBytes(3, "first") + wireInt(4, 1) + wireBytes(4, "Identity") + wireBytes(3, "second") +
            wireBytes(7, "ai.onnx") + wireInt(42, 1) + wireBytes(6, "doc"),
        "node 'second' false 'Identity'  in [\"x\"] out [\"y\"]"},
+      // Nodes whose every field is short and plain are read in one pass
+      // (scanPlainNode); any other node by the general walk. Both must read
+      // as protobuf does.
+      {"plain node: fixed fields, a non-canonical tag, a skipped doc string",
+       wireBytes(4, "Identity") + wireTag(9, 5) + "abcd" + wireTag(9, 1) + "abcdefgh" + "\x9a" + std::string(1, '\0') +
+           wireVarint(1) + "n" + wireBytes(6, "doc") + wireBytes(2, "y2"),
+       "node 'n' false 'Identity'  in [\"x\"] out [\"y\", \"y2\"]"},
+      {"walked node: a group", wireBytes(4, "Identity") + wireTag(50, 3) + wireInt(1, 2) + wireTag(50, 4) +
+                                   wireBytes(3, "g") + wireBytes(2, "y2"),
+       "node 'g' false 'Identity'  in [\"x\"] out [\"y\", \"y2\"]"},
+      {"walked node: a three-byte tag", wireBytes(4, "Identity") + wireInt(3000, 1) + wireBytes(3, "t"),
+       "node 't' false 'Identity'"},
+      {"walked node: a name of 20000 bytes", wireBytes(4, "Identity") + wireBytes(3, std::string(20000, 'a')),
+       "node 'aaaaaaaa"},
       {"attributes in order", wireBytes(4, "Identity") + attribute(name + wireInt(3, 1)) +
                                   attribute(wireBytes(1, "t") + wireInt(20, 4) + wireBytes(5, wireInt(2, 1))) +
                                   attribute(wireBytes(1, "c") + wireInt(3, 3)),
@@ -638,6 +652,11 @@ TEST(Skim, NodesFromTheWireAsProtobufReadsThem) {
       {"an 11-byte int", attribute(name + wireTag(3, 0) + std::string(10, '\x80') + "\x01")},
       {"a float cut short", attribute(name + wireTag(2, 5) + "ab")},
       {"an attribute past the node", wireTag(5, 2) + wireVarint(50) + name},
+      {"an 11-byte varint in the node", wireTag(9, 0) + std::string(10, '\x80') + "\x01"},
+      {"a varint cut short at the node's end", wireTag(9, 0) + "\x80"},
+      {"field number 0 in the node", wireTag(0, 0) + wireVarint(1)},
+      {"an end-group tag in the node", wireTag(9, 4)},
+      {"a fixed64 cut short", wireTag(9, 1) + "abc"},
   };
   for (const auto& [label, fields] : invalid) {
     const std::string bytes = modelWithNode(wireBytes(4, "Identity") + fields);
