@@ -116,34 +116,49 @@ class ShapeMemo {
     if ((!node.attributes.empty() && !node.attributes.shared()) ||
         node.inputs.size() > kMaxInputs || node.outputs.size() > kMaxOutputs)
       return false;
-    key_.clear();
+    size_ = 0;
     append(fn);
     append(opset);
     append(reinterpret_cast<uintptr_t>(node.attributes.begin()));
     appendText(node.domain);
     appendText(node.opType);
-    append(node.inputs.size());
-    append(node.outputs.size());
-    for (size_t k = 0; k < node.outputs.size(); ++k) append(ctx.hasOutput(k));
+    // The counts (at most 16 each) and which outputs the node has, in one word.
+    uint64_t counts = node.inputs.size() | node.outputs.size() << 5;
+    for (size_t k = 0; k < node.outputs.size(); ++k)
+      if (ctx.hasOutput(k)) counts |= uint64_t{1} << (10 + k);
+    append(counts);
     for (size_t k = 0; k < node.inputs.size(); ++k) {
-      append(ctx.hasInput(k));
-      if (!ctx.hasInput(k)) continue;
+      if (!ctx.hasInput(k)) {
+        append(uint64_t{0});
+        continue;
+      }
       if (ctx.inputSymbolicData(k) != nullptr) return false;
       const ir::Shape& shape = ctx.inputShape(k);
-      append(ctx.inputType(k));
-      append(shape.rankKnown());
-      if (!shape.rankKnown()) continue;
-      append(shape.rank());
-      for (const ir::Dim& d : shape.dims()) {
-        // A symbol by its interned name, which lives as long as the
-        // process; an expression is not remembered (its storage may be
-        // reused by another expression during the run), nor a negative
-        // dim (whether it is reported depends on who produced it).
-        if (d.isExpr() || (d.isValue() && d.value() < 0)) return false;
-        append(d.kind());
-        if (d.isValue()) append(d.value());
-        if (d.isSymbol()) append(reinterpret_cast<uintptr_t>(&d.symbol()));
+      const size_t rank = shape.rankKnown() ? shape.rank() : 0;
+      if (rank >= kMaxRank) return false;
+      // Present, rank known, element type and rank in one word, then a word per dim.
+      uint64_t* out = grow(1 + rank);
+      *out++ = 1 | uint64_t{shape.rankKnown()} << 1 | uint64_t{static_cast<uint32_t>(ctx.inputType(k))} << 2 |
+               uint64_t{rank} << 34;
+      for (size_t i = 0; i < rank; ++i) {
+        // A value v as v << 2 | 1, a symbol by its interned name (which
+        // lives as long as the process, and is aligned) | 2, unknown as 0.
+        // An expression is not remembered (its storage may be reused by
+        // another expression during the run), nor a negative dim (whether
+        // it is reported depends on who produced it).
+        const ir::Dim& d = shape[i];
+        if (d.isValue()) {
+          if (d.value() < 0 || d.value() >= kMaxValue) return false;
+          *out++ = static_cast<uint64_t>(d.value()) << 2 | 1;
+        } else if (d.isSymbol()) {
+          *out++ = reinterpret_cast<uintptr_t>(&d.symbol()) | 2;
+        } else if (d.isUnknown()) {
+          *out++ = 0;
+        } else {
+          return false;
+        }
       }
+      size_ += 1 + rank;
     }
     return true;
   }
@@ -160,25 +175,35 @@ class ShapeMemo {
   static constexpr size_t kMaxInputs = 16;
   static constexpr size_t kMaxOutputs = 16;
   static constexpr size_t kMaxEntries = 4096;
-  // The key is built as 64-bit words (one store each), compared and
+  static constexpr size_t kMaxRank = size_t{1} << 30;
+  static constexpr int64_t kMaxValue = int64_t{1} << 61;
+  // The key is built as 64-bit words in key_[0, size_), compared and
   // hashed as bytes.
+  uint64_t* grow(size_t words) {
+    if (size_ + words > key_.size()) key_.resize(std::max(2 * key_.size(), size_ + words));
+    return key_.data() + size_;
+  }
   template <typename T>
   void append(const T& v) {
     static_assert(sizeof(T) <= sizeof(uint64_t));
     uint64_t word = 0;
     std::memcpy(&word, &v, sizeof v);
-    key_.push_back(word);
+    *grow(1) = word;
+    ++size_;
   }
   void appendText(const std::string& text) {
-    append(text.size());
+    const size_t words = (text.size() + sizeof(uint64_t) - 1) / sizeof(uint64_t);
+    uint64_t* out = grow(1 + words);
+    *out++ = text.size();
     for (size_t at = 0; at < text.size(); at += sizeof(uint64_t)) {
       uint64_t word = 0;
       std::memcpy(&word, text.data() + at, std::min(sizeof word, text.size() - at));
-      key_.push_back(word);
+      *out++ = word;
     }
+    size_ += 1 + words;
   }
   std::string_view keyBytes() const {
-    return {reinterpret_cast<const char*>(key_.data()), key_.size() * sizeof(uint64_t)};
+    return {reinterpret_cast<const char*>(key_.data()), size_ * sizeof(uint64_t)};
   }
   // Keys are whole words: mixed a word at a time.
   struct Hash {
@@ -195,6 +220,7 @@ class ShapeMemo {
     }
   };
   std::vector<uint64_t> key_;
+  size_t size_ = 0;
   std::unordered_map<std::string, std::vector<RecordedOutput>, Hash, std::equal_to<>> entries_;
 };
 
