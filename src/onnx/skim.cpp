@@ -202,9 +202,14 @@ class Source {
 
  private:
   // Reads from pos(): little right after a skip, more when reads follow.
+  // A skip of less than kMinReadSize past the buffer (small messages
+  // stepped over, as countNodes does) counts as following: the bytes
+  // skipped are still not read, but the reads keep growing instead of
+  // falling back to the smallest size each time.
   bool refill() {
     if (fd_ < 0 || pos_ >= size_) return false;
-    const bool sequential = pos_ == bufferStart_ + bufferSize_;
+    const uint64_t bufferEnd = bufferStart_ + bufferSize_;
+    const bool sequential = bufferSize_ > 0 && pos_ >= bufferEnd && pos_ - bufferEnd < kMinReadSize;
     readSize_ = sequential ? std::min(readSize_ * 2, kMaxReadSize) : kMinReadSize;
     if (!buffer_) {
       // Uninitialized, and no larger than the file: pread fills what is used.
@@ -347,16 +352,21 @@ class Skimmer {
   // `wantValues`: its tensors may be read for values.
   bool skimGraph(::onnx::GraphProto& graph, uint64_t limit, int level, int depth, bool wantValues) {
     int nodeIndex = 0;
+    SkimmedGraph* skimmed = nullptr;  // this graph's entry, looked up once (map entries do not move)
     if (nodes_ != nullptr) {
-      if (const size_t count = countNodes(limit); count > 0)
-        nodes_->graphs[&graph].nodes.reserve(std::min<size_t>(count, kMaxModelNodes + 1));
+      if (const size_t count = countNodes(limit); count > 0) {
+        skimmed = &nodes_->graphs[&graph];
+        skimmed->nodes.reserve(std::min<size_t>(count, kMaxModelNodes + 1));
+      }
     }
     return walk(&graph, knownFieldsOf<::onnx::GraphProto>(), limit, level, [&](const Field& f) {
       if (f.wireType != kLengthDelimited) return Action::kMerge;
       switch (f.number) {
         case 1:
-          if (nodes_ != nullptr)
-            return consumed(readNode(nodes_->graphs[&graph], f.end, level + 1, depth, wantValues, nodeIndex++));
+          if (nodes_ != nullptr) {
+            if (skimmed == nullptr) skimmed = &nodes_->graphs[&graph];
+            return consumed(readNode(*skimmed, f.end, level + 1, depth, wantValues, nodeIndex++));
+          }
           return consumed(skimNode(*graph.add_node(), f.end, level + 1, depth, wantValues, nodeIndex++));
         case 5:
           return consumed(skimTensor(*graph.add_initializer(), f.end, level + 1, wantValues));
