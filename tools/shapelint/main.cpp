@@ -590,70 +590,93 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("shapelint ") + SHAPELINT_VERSION);
   app.require_subcommand(1);
 
+  // Only the subcommand named first gets its options: CLI11 builds every
+  // option when it is added, a seventh of the instructions of checking a
+  // small model. The others keep their name and summary, all that the
+  // top-level help and the lookup of a subcommand read. When the first
+  // argument names no subcommand (--help, --version, a typo), or a later
+  // one names one, every subcommand is set up.
+  constexpr std::string_view kCommands[] = {"check", "infer", "sizes", "explain", "rules"};
+  auto isCommand = [&](std::string_view arg) {
+    return std::find(std::begin(kCommands), std::end(kCommands), arg) != std::end(kCommands);
+  };
+  const std::string_view first = argc > 1 ? argv[1] : "";
+  bool setUpAll = !isCommand(first);
+  for (int i = 2; i < argc; ++i) setUpAll = setUpAll || isCommand(argv[i]);
+  auto setUp = [&](std::string_view command) { return setUpAll || first == command; };
+
   CheckOptions options;
-  CLI::App* check = app.add_subcommand("check", "Check ONNX models (files, or directories searched for *.onnx)");
-  check->add_option("models", options.models, "Model files or directories")->required();
-  addReportOptions(*check, options.report);
-  check
-      ->add_option("--input-shape", options.inputShapes,
-                   "Override a graph input's shape: NAME:1x3x224x224 or NAME:[1,3,224,224]; "
-                   "dims are integers, symbol names or ?; repeatable")
-      ->allow_extra_args(false);
-  check->add_option("--fail-on", options.failOn, "Lowest severity that makes the exit code 1 (default: error)")
-      ->check(CLI::IsMember({"error", "warning", "note"}));
-  check->add_flag("-q,--quiet", options.quiet, "Print findings only, no summary line (text format)");
-  check->add_option("--color", options.color, "Colour the text output (default: auto)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  check->add_option("--target", options.target,
-                    "Whose portability findings to report: onnx, onnxruntime, pytorch or all (default: all); "
-                    "several separated by commas");
   CheckPolicyOptions checkPolicy;
-  addCheckPolicyOptions(*check, options, checkPolicy);
+  CLI::App* check = app.add_subcommand("check", "Check ONNX models (files, or directories searched for *.onnx)");
+  if (setUp("check")) {
+    check->add_option("models", options.models, "Model files or directories")->required();
+    addReportOptions(*check, options.report);
+    check
+        ->add_option("--input-shape", options.inputShapes,
+                     "Override a graph input's shape: NAME:1x3x224x224 or NAME:[1,3,224,224]; "
+                     "dims are integers, symbol names or ?; repeatable")
+        ->allow_extra_args(false);
+    check->add_option("--fail-on", options.failOn, "Lowest severity that makes the exit code 1 (default: error)")
+        ->check(CLI::IsMember({"error", "warning", "note"}));
+    check->add_flag("-q,--quiet", options.quiet, "Print findings only, no summary line (text format)");
+    check->add_option("--color", options.color, "Colour the text output (default: auto)")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    check->add_option("--target", options.target,
+                      "Whose portability findings to report: onnx, onnxruntime, pytorch or all (default: all); "
+                      "several separated by commas");
+    addCheckPolicyOptions(*check, options, checkPolicy);
+  }
 
   InferOptions inferOptions;
   CLI::App* infer = app.add_subcommand("infer", "Write a copy of a model with the inferred shapes as value_info");
-  infer->footer(
-      "Exit code: 0 written, 1 written but with error findings (printed on stderr), 2 nothing written.\n"
-      "Example: shapelint infer model.onnx -o model.shapes.onnx --input-shape x:[N,3,224,224]\n");
-  infer->add_option("model", inferOptions.model, "The model file")->required();
-  infer->add_option("-o,--output", inferOptions.output, "The model to write (not the input; replaced atomically)")
-      ->required();
-  infer
-      ->add_option("--input-shape", inferOptions.inputShapes,
-                   "Infer for this graph-input shape, written into the model: NAME:1x3x224x224 or "
-                   "NAME:[1,3,224,224]; dims are integers, symbol names or ?; repeatable")
-      ->allow_extra_args(false);
-  infer->add_flag("-q,--quiet", inferOptions.quiet, "No summary line on stdout (findings still go to stderr)");
+  if (setUp("infer")) {
+    infer->footer(
+        "Exit code: 0 written, 1 written but with error findings (printed on stderr), 2 nothing written.\n"
+        "Example: shapelint infer model.onnx -o model.shapes.onnx --input-shape x:[N,3,224,224]\n");
+    infer->add_option("model", inferOptions.model, "The model file")->required();
+    infer->add_option("-o,--output", inferOptions.output, "The model to write (not the input; replaced atomically)")
+        ->required();
+    infer
+        ->add_option("--input-shape", inferOptions.inputShapes,
+                     "Infer for this graph-input shape, written into the model: NAME:1x3x224x224 or "
+                     "NAME:[1,3,224,224]; dims are integers, symbol names or ?; repeatable")
+        ->allow_extra_args(false);
+    infer->add_flag("-q,--quiet", inferOptions.quiet, "No summary line on stdout (findings still go to stderr)");
+  }
 
   SizesCliOptions sizesOptions;
   CLI::App* sizes = app.add_subcommand(
       "sizes", "Which input sizes the model accepts (exit 1: a given size is invalid, or no size is valid)");
-  sizes->add_option("model", sizesOptions.model, "The model file")->required();
-  sizes->add_option("--dim", sizesOptions.dims, "Solve a symbol over a range: H=32..1024 (default 1..4096)")
-      ->allow_extra_args(false);
-  sizes
-      ->add_option("--input-shape", sizesOptions.inputShapes,
-                   "Judge these input sizes: NAME:1x3x500x375 or NAME:[1,3,500,375]; repeatable")
-      ->allow_extra_args(false);
-  sizes->add_option("--format", sizesOptions.format, "Output format (default: text)")
-      ->check(CLI::IsMember({"text", "json"}));
+  if (setUp("sizes")) {
+    sizes->add_option("model", sizesOptions.model, "The model file")->required();
+    sizes->add_option("--dim", sizesOptions.dims, "Solve a symbol over a range: H=32..1024 (default 1..4096)")
+        ->allow_extra_args(false);
+    sizes
+        ->add_option("--input-shape", sizesOptions.inputShapes,
+                     "Judge these input sizes: NAME:1x3x500x375 or NAME:[1,3,500,375]; repeatable")
+        ->allow_extra_args(false);
+    sizes->add_option("--format", sizesOptions.format, "Output format (default: text)")
+        ->check(CLI::IsMember({"text", "json"}));
+  }
 
   ExplainOptions explainOptions;
   CLI::App* explain = app.add_subcommand(
       "explain", "Explain the window arithmetic of Conv, ConvTranspose, MaxPool or AveragePool on one spatial axis");
-  explain->require_subcommand(1);
-  explain->footer(std::string(kExplainFooter));
   std::optional<passes::ExplainOp> explainOp;
-  for (const ExplainCommand& command : kExplainCommands) {
-    CLI::App* sub = explain->add_subcommand(std::string(command.name), std::string(command.summary));
-    sub->footer(std::string(kExplainFooter));
-    addExplainOptions(*sub, command.op, explainOptions);
-    sub->callback([&explainOp, op = command.op] { explainOp = op; });
+  if (setUp("explain")) {
+    explain->require_subcommand(1);
+    explain->footer(std::string(kExplainFooter));
+    for (const ExplainCommand& command : kExplainCommands) {
+      CLI::App* sub = explain->add_subcommand(std::string(command.name), std::string(command.summary));
+      sub->footer(std::string(kExplainFooter));
+      addExplainOptions(*sub, command.op, explainOptions);
+      sub->callback([&explainOp, op = command.op] { explainOp = op; });
+    }
   }
 
   std::string ruleName;
   CLI::App* rules = app.add_subcommand("rules", "List the rules, or print one rule's documentation");
-  rules->add_option("rule", ruleName, "A rule code (SL204) or name (floor-truncation)");
+  if (setUp("rules")) rules->add_option("rule", ruleName, "A rule code (SL204) or name (floor-truncation)");
 
   try {
     app.parse(argc, argv);

@@ -147,6 +147,20 @@ TEST_F(CliTest, Help) {
     EXPECT_NE(check.out.find(flag), std::string::npos) << flag;
 }
 
+// Only the subcommand named first has its options set up; a later argument
+// naming another subcommand sets up all of them. Either way each
+// subcommand's help lists the same options.
+TEST_F(CliTest, HelpIsTheSameWhenOnlyTheNamedSubcommandIsSetUp) {
+  for (const std::string command : {"check", "infer", "sizes", "explain", "rules"}) {
+    const CliResult alone = run({command, "--help"});
+    const CliResult all = run({command, "--help", command == "check" ? "rules" : "check"});
+    EXPECT_EQ(alone.exitCode, 0) << command;
+    EXPECT_EQ(alone.out, all.out) << command;
+    EXPECT_NE(alone.out.find("Usage: shapelint " + command), std::string::npos) << alone.out;
+  }
+  EXPECT_NE(run({"explain", "conv", "--help"}).out.find("--stride"), std::string::npos);
+}
+
 // --- usage errors ----------------------------------------------------------
 
 TEST_F(CliTest, UsageErrorsExit2WithOneLine) {
