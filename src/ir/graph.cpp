@@ -1,6 +1,7 @@
 #include "shapelint/ir/graph.h"
 
 #include <algorithm>
+#include <cstring>
 #include <new>
 #include <functional>
 #include <stdexcept>
@@ -202,7 +203,36 @@ const Attribute* Node::attr(std::string_view attrName) const {
 }
 
 uint32_t ValueIndex::hashOf(std::string_view name) {
-  return static_cast<uint32_t>(std::hash<std::string_view>()(name));
+  // Most value names are short: up to 16 bytes are read as two words (which,
+  // with the length, tell the names apart) and mixed by murmur3's finalizer;
+  // std::hash takes the rest.
+  const size_t n = name.size();
+  if (n > 16) return static_cast<uint32_t>(std::hash<std::string_view>()(name));
+  uint64_t a = 0;
+  uint64_t b = 0;
+  if (n > 8) {
+    std::memcpy(&a, name.data(), 8);
+    std::memcpy(&b, name.data() + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t lo = 0;
+    uint32_t hi = 0;
+    std::memcpy(&lo, name.data(), 4);
+    std::memcpy(&hi, name.data() + n - 4, 4);
+    a = lo;
+    b = hi;
+  } else if (n > 0) {
+    a = static_cast<uint8_t>(name[0]) | static_cast<uint64_t>(static_cast<uint8_t>(name[n / 2])) << 8 |
+        static_cast<uint64_t>(static_cast<uint8_t>(name[n - 1])) << 16;
+  }
+  auto mix = [](uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+  };
+  return static_cast<uint32_t>(mix(a ^ mix(b ^ (n << 56))));
 }
 
 void ValueIndex::reserve(size_t count) {

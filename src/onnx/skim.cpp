@@ -459,14 +459,24 @@ class Skimmer {
       node.inputs.reserve(inputs);
       node.outputs.reserve(outputs);
       for (const PlainField& f : scratch.fields) {
-        const uint64_t end = start + f.offset + f.size;
-        src_.skipTo(start + f.offset);
         if (f.number == 5) {
+          const uint64_t end = start + f.offset + f.size;
+          src_.skipTo(start + f.offset);
           if (!readNodeAttribute(graph, nodeIndex, scratch, end, level + 1, depth, wantValues, describe)) return false;
+          // The attribute's reads stay within the node's buffered bytes;
+          // found again all the same, or null to read the rest from src_.
+          src_.skipTo(start);
+          bytes = src_.buffered(limit, count);
+          if (count != limit - start) bytes = nullptr;
           continue;
         }
         std::string_view text;
-        if (!plainText(end, text)) return false;
+        if (bytes != nullptr) {
+          text = {reinterpret_cast<const char*>(bytes + f.offset), static_cast<size_t>(f.size)};
+        } else {
+          src_.skipTo(start + f.offset);
+          if (!plainText(start + f.offset + f.size, text)) return false;
+        }
         switch (f.number) {
           case 1:
             node.inputs.emplace_back(text);
