@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <new>
 #include <functional>
+#include <new>
 #include <stdexcept>
 
 namespace shapelint::ir {

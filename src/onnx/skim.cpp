@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <utility>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "graph_builder.h"
@@ -77,27 +77,60 @@ std::vector<int> fieldNumbersOf();
 template <>
 std::vector<int> fieldNumbersOf<::onnx::ModelProto>() {
   using P = ::onnx::ModelProto;
-  return {P::kIrVersionFieldNumber, P::kOpsetImportFieldNumber, P::kProducerNameFieldNumber, P::kProducerVersionFieldNumber, P::kDomainFieldNumber, P::kModelVersionFieldNumber, P::kDocStringFieldNumber, P::kGraphFieldNumber, P::kMetadataPropsFieldNumber, P::kTrainingInfoFieldNumber, P::kFunctionsFieldNumber};
+  return {P::kIrVersionFieldNumber,       P::kOpsetImportFieldNumber, P::kProducerNameFieldNumber,
+          P::kProducerVersionFieldNumber, P::kDomainFieldNumber,      P::kModelVersionFieldNumber,
+          P::kDocStringFieldNumber,       P::kGraphFieldNumber,       P::kMetadataPropsFieldNumber,
+          P::kTrainingInfoFieldNumber,    P::kFunctionsFieldNumber};
 }
 template <>
 std::vector<int> fieldNumbersOf<::onnx::GraphProto>() {
   using P = ::onnx::GraphProto;
-  return {P::kNodeFieldNumber, P::kNameFieldNumber, P::kInitializerFieldNumber, P::kSparseInitializerFieldNumber, P::kDocStringFieldNumber, P::kInputFieldNumber, P::kOutputFieldNumber, P::kValueInfoFieldNumber, P::kQuantizationAnnotationFieldNumber};
+  return {P::kNodeFieldNumber,
+          P::kNameFieldNumber,
+          P::kInitializerFieldNumber,
+          P::kSparseInitializerFieldNumber,
+          P::kDocStringFieldNumber,
+          P::kInputFieldNumber,
+          P::kOutputFieldNumber,
+          P::kValueInfoFieldNumber,
+          P::kQuantizationAnnotationFieldNumber};
 }
 template <>
 std::vector<int> fieldNumbersOf<::onnx::NodeProto>() {
   using P = ::onnx::NodeProto;
-  return {P::kInputFieldNumber, P::kOutputFieldNumber, P::kNameFieldNumber, P::kOpTypeFieldNumber, P::kDomainFieldNumber, P::kAttributeFieldNumber, P::kDocStringFieldNumber};
+  return {P::kInputFieldNumber,  P::kOutputFieldNumber,    P::kNameFieldNumber,     P::kOpTypeFieldNumber,
+          P::kDomainFieldNumber, P::kAttributeFieldNumber, P::kDocStringFieldNumber};
 }
 template <>
 std::vector<int> fieldNumbersOf<::onnx::AttributeProto>() {
   using P = ::onnx::AttributeProto;
-  return {P::kNameFieldNumber, P::kRefAttrNameFieldNumber, P::kDocStringFieldNumber, P::kTypeFieldNumber, P::kFFieldNumber, P::kIFieldNumber, P::kSFieldNumber, P::kTFieldNumber, P::kGFieldNumber, P::kSparseTensorFieldNumber, P::kTpFieldNumber, P::kFloatsFieldNumber, P::kIntsFieldNumber, P::kStringsFieldNumber, P::kTensorsFieldNumber, P::kGraphsFieldNumber, P::kSparseTensorsFieldNumber, P::kTypeProtosFieldNumber};
+  return {P::kNameFieldNumber,
+          P::kRefAttrNameFieldNumber,
+          P::kDocStringFieldNumber,
+          P::kTypeFieldNumber,
+          P::kFFieldNumber,
+          P::kIFieldNumber,
+          P::kSFieldNumber,
+          P::kTFieldNumber,
+          P::kGFieldNumber,
+          P::kSparseTensorFieldNumber,
+          P::kTpFieldNumber,
+          P::kFloatsFieldNumber,
+          P::kIntsFieldNumber,
+          P::kStringsFieldNumber,
+          P::kTensorsFieldNumber,
+          P::kGraphsFieldNumber,
+          P::kSparseTensorsFieldNumber,
+          P::kTypeProtosFieldNumber};
 }
 template <>
 std::vector<int> fieldNumbersOf<::onnx::TensorProto>() {
   using P = ::onnx::TensorProto;
-  return {P::kDimsFieldNumber, P::kDataTypeFieldNumber, P::kSegmentFieldNumber, P::kFloatDataFieldNumber, P::kInt32DataFieldNumber, P::kStringDataFieldNumber, P::kInt64DataFieldNumber, P::kNameFieldNumber, P::kDocStringFieldNumber, P::kRawDataFieldNumber, P::kExternalDataFieldNumber, P::kDataLocationFieldNumber, P::kDoubleDataFieldNumber, P::kUint64DataFieldNumber};
+  return {P::kDimsFieldNumber,       P::kDataTypeFieldNumber,     P::kSegmentFieldNumber,
+          P::kFloatDataFieldNumber,  P::kInt32DataFieldNumber,    P::kStringDataFieldNumber,
+          P::kInt64DataFieldNumber,  P::kNameFieldNumber,         P::kDocStringFieldNumber,
+          P::kRawDataFieldNumber,    P::kExternalDataFieldNumber, P::kDataLocationFieldNumber,
+          P::kDoubleDataFieldNumber, P::kUint64DataFieldNumber};
 }
 template <>
 std::vector<int> fieldNumbersOf<::onnx::SparseTensorProto>() {
@@ -107,12 +140,14 @@ std::vector<int> fieldNumbersOf<::onnx::SparseTensorProto>() {
 template <>
 std::vector<int> fieldNumbersOf<::onnx::FunctionProto>() {
   using P = ::onnx::FunctionProto;
-  return {P::kNameFieldNumber, P::kInputFieldNumber, P::kOutputFieldNumber, P::kAttributeFieldNumber, P::kNodeFieldNumber, P::kDocStringFieldNumber, P::kOpsetImportFieldNumber, P::kDomainFieldNumber};
+  return {P::kNameFieldNumber, P::kInputFieldNumber,     P::kOutputFieldNumber,      P::kAttributeFieldNumber,
+          P::kNodeFieldNumber, P::kDocStringFieldNumber, P::kOpsetImportFieldNumber, P::kDomainFieldNumber};
 }
 template <>
 std::vector<int> fieldNumbersOf<::onnx::TrainingInfoProto>() {
   using P = ::onnx::TrainingInfoProto;
-  return {P::kInitializationFieldNumber, P::kAlgorithmFieldNumber, P::kInitializationBindingFieldNumber, P::kUpdateBindingFieldNumber};
+  return {P::kInitializationFieldNumber, P::kAlgorithmFieldNumber, P::kInitializationBindingFieldNumber,
+          P::kUpdateBindingFieldNumber};
 }
 
 // The field numbers a message type's schema knows.
@@ -213,8 +248,7 @@ class Source {
     readSize_ = sequential ? std::min(readSize_ * 2, kMaxReadSize) : kMinReadSize;
     if (!buffer_) {
       // Uninitialized, and no larger than the file: pread fills what is used.
-      bufferCapacity_ = static_cast<size_t>(std::min<uint64_t>(kMaxReadSize, size_));
-      buffer_.reset(new uint8_t[bufferCapacity_]);
+      buffer_.reset(new uint8_t[static_cast<size_t>(std::min<uint64_t>(kMaxReadSize, size_))]);
     }
     const auto wanted = static_cast<size_t>(std::min<uint64_t>(readSize_, size_ - pos_));
     ssize_t got = -1;
@@ -238,7 +272,6 @@ class Source {
   uint64_t bufferStart_ = 0;  // the offset of data_[0]
   uint64_t bufferSize_ = 0;
   std::unique_ptr<uint8_t[]> buffer_;
-  size_t bufferCapacity_ = 0;
   size_t readSize_ = kMinReadSize;
   int error_ = 0;
 };

@@ -202,9 +202,7 @@ class ShapeMemo {
     }
     size_ += 1 + words;
   }
-  std::string_view keyBytes() const {
-    return {reinterpret_cast<const char*>(key_.data()), size_ * sizeof(uint64_t)};
-  }
+  std::string_view keyBytes() const { return {reinterpret_cast<const char*>(key_.data()), size_ * sizeof(uint64_t)}; }
   // Keys are whole words: mixed a word at a time.
   struct Hash {
     using is_transparent = void;
