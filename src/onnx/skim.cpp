@@ -217,6 +217,13 @@ class Source {
     count = pos_ >= bufferStart_ && end > pos_ ? end - pos_ : 0;
     return count > 0 ? data_ + (pos_ - bufferStart_) : nullptr;
   }
+  // The bytes from pos() to `end` when all of them are buffered (and there
+  // is at least one), else null.
+  const uint8_t* bufferedTo(uint64_t end) const {
+    uint64_t count = 0;
+    const uint8_t* bytes = buffered(end, count);
+    return count == end - pos_ ? bytes : nullptr;
+  }
   // Moves past `count` bytes that buffered() showed.
   void advance(uint64_t count) { pos_ += count; }
 
@@ -480,9 +487,8 @@ class Skimmer {
     // pass over the bytes, the lists are sized once, and the strings are
     // copied straight in.
     const uint64_t start = src_.pos();
-    uint64_t count = 0;
-    const uint8_t* bytes = src_.buffered(limit, count);
-    if (bytes != nullptr && count == limit - start && scanPlainNode(bytes, bytes + count, scratch.fields)) {
+    const uint8_t* bytes = src_.bufferedTo(limit);
+    if (bytes != nullptr && scanPlainNode(bytes, bytes + (limit - start), scratch.fields)) {
       size_t inputs = 0;
       size_t outputs = 0;
       for (const PlainField& f : scratch.fields) {
@@ -492,41 +498,30 @@ class Skimmer {
       node.inputs.reserve(inputs);
       node.outputs.reserve(outputs);
       for (const PlainField& f : scratch.fields) {
-        if (f.number == 5) {
-          const uint64_t end = start + f.offset + f.size;
-          src_.skipTo(start + f.offset);
-          if (!readNodeAttribute(graph, nodeIndex, scratch, end, level + 1, depth, wantValues, describe)) return false;
-          // The attribute's reads stay within the node's buffered bytes;
-          // found again all the same, or null to read the rest from src_.
-          src_.skipTo(start);
-          bytes = src_.buffered(limit, count);
-          if (count != limit - start) bytes = nullptr;
-          continue;
-        }
-        std::string_view text;
-        if (bytes != nullptr) {
-          text = {reinterpret_cast<const char*>(bytes + f.offset), static_cast<size_t>(f.size)};
-        } else {
-          src_.skipTo(start + f.offset);
-          if (!plainText(start + f.offset + f.size, text)) return false;
-        }
+        const uint64_t end = start + f.offset + f.size;
+        src_.skipTo(start + f.offset);
+        bool ok = true;
         switch (f.number) {
           case 1:
-            node.inputs.emplace_back(text);
+            ok = appendBytes(end, node.inputs);
             break;
           case 2:
-            node.outputs.emplace_back(text);
+            ok = appendBytes(end, node.outputs);
             break;
           case 3:
-            node.name = text;
+            ok = readBytes(end, node.name);
             break;
           case 4:
-            node.opType = text;
+            ok = readBytes(end, node.opType);
+            break;
+          case 5:
+            ok = readNodeAttribute(graph, nodeIndex, scratch, end, level + 1, depth, wantValues, describe);
             break;
           default:  // 7
-            node.domain = text;
+            ok = readBytes(end, node.domain);
             break;
         }
+        if (!ok) return false;
       }
       src_.skipTo(limit);
       takeAttributes(scratch, node.attributes);
@@ -536,9 +531,9 @@ class Skimmer {
       if (f.wireType != kLengthDelimited) return Action::kSkip;
       switch (f.number) {
         case 1:
-          return appendString(f, node.inputs);
+          return appendBytes(f.end, node.inputs) ? Action::kConsumed : Action::kFail;
         case 2:
-          return appendString(f, node.outputs);
+          return appendBytes(f.end, node.outputs) ? Action::kConsumed : Action::kFail;
         case 3:
           return readString(f, node.name);
         case 4:
@@ -567,12 +562,11 @@ class Skimmer {
   bool readNodeAttribute(SkimmedGraph& graph, size_t nodeIndex, LevelScratch& scratch, uint64_t limit, int level,
                          int depth, bool wantValues, const Describe& describeNode) {
     const size_t position = scratch.entries.size();
-    uint64_t count = 0;
-    const uint8_t* bytes = src_.buffered(limit, count);
+    const uint8_t* bytes = src_.bufferedTo(limit);
+    const uint64_t count = limit - src_.pos();
     // Past the recursion limit the read fails, as protobuf's does, and the
     // failure is not to be skipped.
-    if (bytes == nullptr || count != limit - src_.pos() || count > kMaxRememberedAttributeBytes ||
-        level > kProtobufRecursionLimit) {
+    if (bytes == nullptr || count > kMaxRememberedAttributeBytes || level > kProtobufRecursionLimit) {
       scratch.entries.push_back(nullptr);
       return readAttribute(graph, nodeIndex, scratch.attributes, position, limit, level, depth, wantValues,
                            describeNode);
@@ -801,44 +795,33 @@ class Skimmer {
     return true;
   }
 
-  // The bytes from pos() to `end` of a plain node's field: in place when
-  // buffered, else read into plainText_.
-  bool plainText(uint64_t end, std::string_view& text) {
-    uint64_t count = 0;
-    const uint8_t* bytes = src_.buffered(end, count);
-    if (bytes != nullptr && count == end - src_.pos()) {
-      text = {reinterpret_cast<const char*>(bytes), count};
-      return true;
-    }
-    plainText_.clear();
-    if (!src_.append(end - src_.pos(), plainText_)) return false;
-    text = plainText_;
-    return true;
-  }
-
-  // The payload of a length-delimited field, appended to `list`.
-  Action appendString(const Field& f, std::vector<std::string>& list) {
-    uint64_t count = 0;
-    const uint8_t* bytes = src_.buffered(f.end, count);
-    if (bytes != nullptr && count == f.end - src_.pos()) {
-      list.emplace_back(reinterpret_cast<const char*>(bytes), count);
-      src_.advance(count);
-      return Action::kConsumed;
-    }
-    return readString(f, list.emplace_back());
-  }
-
   // The payload of a length-delimited field, replacing `out`.
   Action readString(const Field& f, std::string& out) {
-    uint64_t count = 0;
-    const uint8_t* bytes = src_.buffered(f.end, count);
-    if (bytes != nullptr && count == f.end - src_.pos()) {
+    return readBytes(f.end, out) ? Action::kConsumed : Action::kFail;
+  }
+
+  // The bytes from pos() to `end`, replacing `out`.
+  bool readBytes(uint64_t end, std::string& out) {
+    if (const uint8_t* bytes = src_.bufferedTo(end)) {
+      const uint64_t count = end - src_.pos();
       out = std::string(reinterpret_cast<const char*>(bytes), count);
       src_.advance(count);
-      return Action::kConsumed;
+      return true;
     }
     out.clear();
-    return src_.append(f.end - src_.pos(), out) ? Action::kConsumed : Action::kFail;
+    return src_.append(end - src_.pos(), out);
+  }
+
+  // The bytes from pos() to `end`, appended to `list` (built in place when
+  // buffered).
+  bool appendBytes(uint64_t end, std::vector<std::string>& list) {
+    if (const uint8_t* bytes = src_.bufferedTo(end)) {
+      const uint64_t count = end - src_.pos();
+      list.emplace_back(reinterpret_cast<const char*>(bytes), count);
+      src_.advance(count);
+      return true;
+    }
+    return readBytes(end, list.emplace_back());
   }
 
   bool readFloat(uint64_t limit, float& out) {
@@ -881,9 +864,8 @@ class Skimmer {
     if (f.wireType != kLengthDelimited) return Action::kSkip;
     // When the whole payload is buffered, reserve its count (a byte below
     // 0x80 ends a varint).
-    uint64_t buffered = 0;
-    if (const uint8_t* bytes = src_.buffered(f.end, buffered); buffered == f.end - src_.pos()) {
-      const auto ends = std::count_if(bytes, bytes + buffered, [](uint8_t b) { return b < 0x80; });
+    if (const uint8_t* bytes = src_.bufferedTo(f.end)) {
+      const auto ends = std::count_if(bytes, bytes + (f.end - src_.pos()), [](uint8_t b) { return b < 0x80; });
       out.reserve(out.size() + static_cast<size_t>(ends));
     }
     while (src_.pos() < f.end) {
@@ -1232,7 +1214,6 @@ class Skimmer {
   };
   static constexpr size_t kMaxSharedLists = 4096;
   std::unordered_map<std::vector<const ir::Attribute*>, ir::AttributeList, EntriesHash> sharedLists_;
-  std::string plainText_;
   std::string failure_;
 };
 
