@@ -6,11 +6,10 @@
 # the whole check of a 1 000-node model. With SHAPELINT_STATIC_PROTOBUF (on
 # by default) the classes are generated here by Debian's protoc from
 # python3-onnx's onnx-ml.proto (the schema libonnx_proto.so was generated
-# from) and linked statically with Debian's libprotobuf.a and libz.a.
-# The generated header must be the very header libonnx-dev installs
-# (compared here, comments aside), so every object compiled against
-# <onnx/onnx_pb.h> sees the same classes; when it is not, or a piece is
-# missing, the build falls back to Debian's shared libraries with a warning.
+# from), for protobuf's lite runtime, and linked statically with Debian's
+# libprotobuf-lite.a. The schema must be libonnx-dev's own (checked here);
+# when it is not, or a piece is missing, the build falls back to Debian's
+# shared libraries with a warning.
 # bench/ keeps the shared libraries: its reference tools are "the usual way".
 option(SHAPELINT_STATIC_PROTOBUF
        "Link the ONNX protobuf classes (generated from python3-onnx's onnx-ml.proto) and libprotobuf.a statically (and then libstdc++)"
@@ -28,32 +27,45 @@ endmacro()
 
 function(shapelint_static_proto_runtime out_ok)
   set(${out_ok} OFF PARENT_SCOPE)
-  find_library(SHAPELINT_LIBPROTOBUF_A NAMES libprotobuf.a)
-  find_library(SHAPELINT_LIBZ_A NAMES libz.a)
+  find_library(SHAPELINT_LIBPROTOBUF_LITE_A NAMES libprotobuf-lite.a)
   get_target_property(onnx_includes onnx_proto INTERFACE_INCLUDE_DIRECTORIES)
   find_file(SHAPELINT_DEBIAN_ONNX_ML_PB_H onnx/onnx-ml.pb.h HINTS ${onnx_includes} NO_CACHE)
-  foreach(piece Protobuf_PROTOC_EXECUTABLE SHAPELINT_LIBPROTOBUF_A SHAPELINT_LIBZ_A SHAPELINT_DEBIAN_ONNX_ML_PB_H
+  foreach(piece Protobuf_PROTOC_EXECUTABLE SHAPELINT_LIBPROTOBUF_LITE_A SHAPELINT_DEBIAN_ONNX_ML_PB_H
                 SHAPELINT_ONNX_ML_PROTO)
     if(NOT ${piece} OR NOT EXISTS "${${piece}}")
       shapelint_proto_fallback("${piece} (${${piece}}) not found")
     endif()
   endforeach()
 
-  # libonnx_proto.so is built with the full runtime (descriptors and
-  # reflection, which the loader uses): drop the schema's LITE_RUNTIME option.
+  # The classes shapelint links are generated as the schema asks, for the
+  # lite runtime: no descriptors, so no descriptor database is built when
+  # the program starts (0.8 M instructions, a fifth of checking a small
+  # model), and libprotobuf-lite.a instead of libprotobuf.a. Nothing in
+  # shapelint uses reflection. Every object that links these classes sees
+  # this header before libonnx-dev's (include order, checked by a
+  # static_assert in the loader), so no object sees the full-runtime classes.
   set(dir ${CMAKE_BINARY_DIR}/generated/proto)
-  file(READ "${SHAPELINT_ONNX_ML_PROTO}" schema)
-  string(REGEX REPLACE "\noption optimize_for = LITE_RUNTIME;" "\n" schema "${schema}")
-  file(MAKE_DIRECTORY ${dir}/onnx)
-  file(WRITE ${dir}/onnx/onnx-ml.proto "${schema}")
-  execute_process(COMMAND ${Protobuf_PROTOC_EXECUTABLE} --cpp_out=dllexport_decl=ONNX_API:${dir} -I${dir}
-                          ${dir}/onnx/onnx-ml.proto
+  file(MAKE_DIRECTORY ${dir}/lite/onnx ${dir}/full/onnx)
+  configure_file("${SHAPELINT_ONNX_ML_PROTO}" ${dir}/lite/onnx/onnx-ml.proto COPYONLY)
+  execute_process(COMMAND ${Protobuf_PROTOC_EXECUTABLE} --cpp_out=dllexport_decl=ONNX_API:${dir}/lite -I${dir}/lite
+                          ${dir}/lite/onnx/onnx-ml.proto
                   RESULT_VARIABLE protoc_result ERROR_VARIABLE protoc_error)
   if(NOT protoc_result EQUAL 0)
     shapelint_proto_fallback("protoc failed (${protoc_error})")
   endif()
-  # The same header, comment lines aside.
-  file(READ ${dir}/onnx/onnx-ml.pb.h generated)
+  # The schema must be the one libonnx-dev's classes were generated from:
+  # without its LITE_RUNTIME option, protoc must give the very header
+  # libonnx-dev installs (comment lines aside).
+  file(READ "${SHAPELINT_ONNX_ML_PROTO}" schema)
+  string(REGEX REPLACE "\noption optimize_for = LITE_RUNTIME;" "\n" schema "${schema}")
+  file(WRITE ${dir}/full/onnx/onnx-ml.proto "${schema}")
+  execute_process(COMMAND ${Protobuf_PROTOC_EXECUTABLE} --cpp_out=dllexport_decl=ONNX_API:${dir}/full -I${dir}/full
+                          ${dir}/full/onnx/onnx-ml.proto
+                  RESULT_VARIABLE protoc_result ERROR_VARIABLE protoc_error)
+  if(NOT protoc_result EQUAL 0)
+    shapelint_proto_fallback("protoc failed (${protoc_error})")
+  endif()
+  file(READ ${dir}/full/onnx/onnx-ml.pb.h generated)
   file(READ ${SHAPELINT_DEBIAN_ONNX_ML_PB_H} installed)
   string(REGEX REPLACE "(^|\n)//[^\n]*" "\\1" generated "${generated}")
   string(REGEX REPLACE "(^|\n)//[^\n]*" "\\1" installed "${installed}")
@@ -61,12 +73,14 @@ function(shapelint_static_proto_runtime out_ok)
     set(why "the classes protoc generates from ${SHAPELINT_ONNX_ML_PROTO} differ from ${SHAPELINT_DEBIAN_ONNX_ML_PB_H}")
     shapelint_proto_fallback("${why}")
   endif()
+  file(REMOVE_RECURSE ${dir}/full)
 
-  add_library(shapelint_onnx_proto STATIC ${dir}/onnx/onnx-ml.pb.cc)
-  target_include_directories(shapelint_onnx_proto BEFORE PRIVATE ${dir})
+  add_library(shapelint_onnx_proto STATIC ${dir}/lite/onnx/onnx-ml.pb.cc)
+  target_include_directories(shapelint_onnx_proto BEFORE PUBLIC ${dir}/lite)
   target_include_directories(shapelint_onnx_proto PUBLIC ${onnx_includes} ${Protobuf_INCLUDE_DIRS})
-  target_compile_definitions(shapelint_onnx_proto PUBLIC ONNX_NAMESPACE=onnx ONNX_ML=1 PRIVATE ONNX_API=)
-  target_link_libraries(shapelint_onnx_proto PUBLIC ${SHAPELINT_LIBPROTOBUF_A} ${SHAPELINT_LIBZ_A} Threads::Threads)
+  target_compile_definitions(shapelint_onnx_proto PUBLIC ONNX_NAMESPACE=onnx ONNX_ML=1 SHAPELINT_ONNX_PROTO_LITE=1
+                             PRIVATE ONNX_API=)
+  target_link_libraries(shapelint_onnx_proto PUBLIC ${SHAPELINT_LIBPROTOBUF_LITE_A} Threads::Threads)
   target_link_libraries(shapelint_proto_runtime INTERFACE shapelint_onnx_proto)
   set(${out_ok} ON PARENT_SCOPE)
 endfunction()
@@ -76,9 +90,27 @@ if(SHAPELINT_STATIC_PROTOBUF)
   shapelint_static_proto_runtime(SHAPELINT_PROTO_RUNTIME_STATIC)
 endif()
 if(SHAPELINT_PROTO_RUNTIME_STATIC)
-  message(STATUS "shapelint: ONNX protobuf classes generated from ${SHAPELINT_ONNX_ML_PROTO}, libprotobuf.a linked statically")
+  message(STATUS "shapelint: ONNX protobuf classes generated from ${SHAPELINT_ONNX_ML_PROTO} for the lite runtime, "
+                 "libprotobuf-lite.a linked statically")
 else()
   target_link_libraries(shapelint_proto_runtime INTERFACE onnx_proto protobuf::libprotobuf)
+endif()
+
+# shapelint_proto_reflection: what a test links to read the schema itself
+# (descriptors from SHAPELINT_ONNX_ML_DESCRIPTOR_SET, the FileDescriptorSet
+# protoc writes for onnx-ml.proto): the full protobuf runtime.
+set(SHAPELINT_ONNX_ML_DESCRIPTOR_SET ${CMAKE_BINARY_DIR}/generated/proto/onnx-ml.desc)
+add_library(shapelint_proto_reflection INTERFACE)
+if(Protobuf_PROTOC_EXECUTABLE AND EXISTS "${SHAPELINT_ONNX_ML_PROTO}")
+  get_filename_component(schema_dir "${SHAPELINT_ONNX_ML_PROTO}" DIRECTORY)
+  execute_process(COMMAND ${Protobuf_PROTOC_EXECUTABLE} -I${schema_dir} --descriptor_set_out=${SHAPELINT_ONNX_ML_DESCRIPTOR_SET}
+                          ${SHAPELINT_ONNX_ML_PROTO})
+endif()
+if(SHAPELINT_PROTO_RUNTIME_STATIC)
+  find_library(SHAPELINT_LIBPROTOBUF_A NAMES libprotobuf.a)
+  target_link_libraries(shapelint_proto_reflection INTERFACE ${SHAPELINT_LIBPROTOBUF_A})
+else()
+  target_link_libraries(shapelint_proto_reflection INTERFACE protobuf::libprotobuf)
 endif()
 
 # libstdc++ and libgcc in the binary too, once nothing it loads (a shared
