@@ -12,7 +12,7 @@
 # shared libraries with a warning.
 # bench/ keeps the shared libraries: its reference tools are "the usual way".
 option(SHAPELINT_STATIC_PROTOBUF
-       "Link the ONNX protobuf classes (generated from python3-onnx's onnx-ml.proto) and libprotobuf.a statically (and then libstdc++)"
+       "Link the ONNX protobuf classes (generated from python3-onnx's onnx-ml.proto for the lite runtime) and libprotobuf-lite.a statically (and then libstdc++)"
        ON)
 set(SHAPELINT_ONNX_ML_PROTO /usr/lib/python3/dist-packages/onnx/onnx-ml.proto
     CACHE FILEPATH "onnx-ml.proto matching libonnx-dev's onnx/onnx-ml.pb.h (package python3-onnx)")
