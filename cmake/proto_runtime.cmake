@@ -45,26 +45,20 @@ function(shapelint_static_proto_runtime out_ok)
   # this header before libonnx-dev's (include order, checked by a
   # static_assert in the loader), so no object sees the full-runtime classes.
   set(dir ${CMAKE_BINARY_DIR}/generated/proto)
-  file(MAKE_DIRECTORY ${dir}/lite/onnx ${dir}/full/onnx)
-  configure_file("${SHAPELINT_ONNX_ML_PROTO}" ${dir}/lite/onnx/onnx-ml.proto COPYONLY)
-  execute_process(COMMAND ${Protobuf_PROTOC_EXECUTABLE} --cpp_out=dllexport_decl=ONNX_API:${dir}/lite -I${dir}/lite
-                          ${dir}/lite/onnx/onnx-ml.proto
-                  RESULT_VARIABLE protoc_result ERROR_VARIABLE protoc_error)
-  if(NOT protoc_result EQUAL 0)
-    shapelint_proto_fallback("protoc failed (${protoc_error})")
-  endif()
-  # The schema must be the one libonnx-dev's classes were generated from:
-  # without its LITE_RUNTIME option, protoc must give the very header
-  # libonnx-dev installs (comment lines aside).
-  file(READ "${SHAPELINT_ONNX_ML_PROTO}" schema)
-  string(REGEX REPLACE "\noption optimize_for = LITE_RUNTIME;" "\n" schema "${schema}")
-  file(WRITE ${dir}/full/onnx/onnx-ml.proto "${schema}")
-  execute_process(COMMAND ${Protobuf_PROTOC_EXECUTABLE} --cpp_out=dllexport_decl=ONNX_API:${dir}/full -I${dir}/full
-                          ${dir}/full/onnx/onnx-ml.proto
-                  RESULT_VARIABLE protoc_result ERROR_VARIABLE protoc_error)
-  if(NOT protoc_result EQUAL 0)
-    shapelint_proto_fallback("protoc failed (${protoc_error})")
-  endif()
+  # The schema must also be the one libonnx-dev's classes were generated
+  # from: without its LITE_RUNTIME option ("full"), protoc must give the very
+  # header libonnx-dev installs (comment lines aside).
+  file(READ "${SHAPELINT_ONNX_ML_PROTO}" schema_lite)
+  string(REGEX REPLACE "\noption optimize_for = LITE_RUNTIME;" "\n" schema_full "${schema_lite}")
+  foreach(runtime lite full)
+    file(WRITE ${dir}/${runtime}/onnx/onnx-ml.proto "${schema_${runtime}}")
+    execute_process(COMMAND ${Protobuf_PROTOC_EXECUTABLE} --cpp_out=dllexport_decl=ONNX_API:${dir}/${runtime}
+                            -I${dir}/${runtime} ${dir}/${runtime}/onnx/onnx-ml.proto
+                    RESULT_VARIABLE protoc_result ERROR_VARIABLE protoc_error)
+    if(NOT protoc_result EQUAL 0)
+      shapelint_proto_fallback("protoc failed (${protoc_error})")
+    endif()
+  endforeach()
   file(READ ${dir}/full/onnx/onnx-ml.pb.h generated)
   file(READ ${SHAPELINT_DEBIAN_ONNX_ML_PB_H} installed)
   string(REGEX REPLACE "(^|\n)//[^\n]*" "\\1" generated "${generated}")

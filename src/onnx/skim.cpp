@@ -68,10 +68,10 @@ bool isTensorPayload(uint32_t number) {
 }
 
 // The field numbers a message type's schema declares, from the generated
-// kXxxFieldNumber constants: asking the descriptor instead would build
-// protobuf's descriptor pool, a million instructions on every run.
-// skimmedFieldNumbers() shows them to the test that compares them with the
-// descriptors.
+// kXxxFieldNumber constants (the lite runtime's classes have no
+// descriptors, and building them cost a million instructions on every
+// run). skimmedFieldNumbers() shows them to the test that compares them
+// with the schema as protoc reads it.
 template <typename Message>
 std::vector<int> fieldNumbersOf();
 template <>
